@@ -1,0 +1,69 @@
+"""A base for kaifaqu's own management commands: errors as one Chinese line.
+
+Automated checks and office staff both read these messages, so an unknown zone, a
+bad year or an unknown flag ends with a single line saying what is wrong (exit 2
+for bad arguments, 1 for refused work), never a traceback or argparse's English.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, handle_default_options
+from django.db import connections
+
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数：{0}"),
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必需的参数：{0}"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 需要一个值"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)"),
+        "参数 {0} 的值 {1} 无效，可选：{2}",
+    ),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.+)"), "参数 {0} 的值无效：{2}"),
+    (re.compile(r"ambiguous option: (.+)"), "参数不明确：{0}"),
+)
+
+
+def translate_argparse(message: str) -> str:
+    for pattern, template in _ARGPARSE_MESSAGES:
+        match = pattern.search(message)
+        if match:
+            return template.format(*match.groups())
+    return f"参数错误：{message}"
+
+
+class ChineseArgumentParser(CommandParser):
+    def error(self, message):
+        text = translate_argparse(message)
+        if self.called_from_command_line:
+            sys.stderr.write(f"{text}（用法：{self.prog} --help）\n")
+            sys.exit(2)
+        raise CommandError(text, returncode=2)
+
+
+class KaifaquCommand(BaseCommand):
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Same parser, with an ``error`` that speaks Chinese in one line.
+        parser.__class__ = ChineseArgumentParser
+        return parser
+
+    def run_from_argv(self, argv):
+        """Django's own, except that a ``CommandError`` prints as its bare message."""
+        self._called_from_command_line = True
+        parser = self.create_parser(argv[0], argv[1])
+        options = parser.parse_args(argv[2:])
+        cmd_options = vars(options)
+        args = cmd_options.pop("args", ())
+        handle_default_options(options)
+        try:
+            self.execute(*args, **cmd_options)
+        except CommandError as error:
+            if options.traceback:
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
+        finally:
+            connections.close_all()

@@ -1,0 +1,15 @@
+"""Normalising what people type or paste: full-width characters, stray spaces."""
+
+import unicodedata
+
+
+def to_half_width(value: str) -> str:
+    """Full-width digits, letters and punctuation (０-９, Ａ, －) become their ASCII forms."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def clean_code(value: str | None) -> str:
+    """A code as typed: half-width, upper-case, with all whitespace removed."""
+    if not value:
+        return ""
+    return "".join(to_half_width(value).split()).upper()
