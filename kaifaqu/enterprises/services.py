@@ -1,0 +1,62 @@
+"""Writes to the enterprise ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kaifaqu.core.scoping import ensure_can_edit_zone
+from kaifaqu.core.validation import ErrorBag, full_clean_into
+
+from .credit_code import normalise_credit_code
+from .models import Enterprise
+
+SYSTEM_FIELDS = frozenset({"id", "created_by", "created_at", "updated_at"})
+
+
+@transaction.atomic
+def enterprise_create(*, user, fields: dict[str, Any]) -> Enterprise:
+    _reject(fields)
+    zone = fields.get("zone")
+    if zone is not None:  # a missing zone is reported as a field error
+        ensure_can_edit_zone(user, zone.pk)
+    enterprise = Enterprise(**fields, created_by=user if getattr(user, "is_authenticated", False) else None)
+    _validate_and_save(enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, user, enterprise: Enterprise, fields: dict[str, Any]) -> Enterprise:
+    _reject(fields)
+    ensure_can_edit_zone(user, enterprise.zone_id)
+    if "zone" in fields:
+        ensure_can_edit_zone(user, getattr(fields["zone"], "pk", None))
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    _validate_and_save(enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_delete(*, user, enterprise: Enterprise) -> None:
+    ensure_can_edit_zone(user, enterprise.zone_id)
+    if enterprise.projects.exists():
+        raise ValidationError("该企业是项目的建设单位，不能删除。请先修改相关项目的建设单位。")
+    enterprise.delete()
+
+
+def _reject(fields: dict[str, Any]) -> None:
+    bad = sorted(set(fields) & SYSTEM_FIELDS)
+    if bad:
+        raise ValidationError({name: "该字段由系统维护，不能修改。" for name in bad})
+
+
+def _validate_and_save(enterprise: Enterprise) -> None:
+    enterprise.name = (enterprise.name or "").strip()
+    enterprise.credit_code = normalise_credit_code(enterprise.credit_code) or None
+    bag = ErrorBag()
+    full_clean_into(enterprise, bag, exclude=["created_by"])
+    bag.raise_if_any()
+    enterprise.save()

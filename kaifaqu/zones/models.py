@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from kaifaqu.core.models import TimeStampedModel
+from kaifaqu.core.scoping import ScopedQuerySet
+
+
+class ZoneQuerySet(ScopedQuerySet):
+    zone_path = "pk"
+    enterprise_sees_zone = True
+
+    def by_name(self, name: str) -> "ZoneQuerySet":
+        """Zones whose full or short name is ``name``."""
+        return self.filter(models.Q(name=name) | models.Q(short_name=name))
+
+
+class Zone(TimeStampedModel):
+    """A development zone (开发区)."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家级"
+        PROVINCIAL = "provincial", "省级"
+
+    class Kind(models.TextChoices):
+        ECONOMIC = "economic", "经开区"
+        HIGH_TECH = "high_tech", "高新区"
+        DEMONSTRATION = "demonstration", "示范区"
+        OTHER = "other", "其他"
+
+    name = models.CharField("开发区名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, unique=True, null=True, blank=True)
+    level = models.CharField("级别", max_length=12, choices=Level.choices, default=Level.PROVINCIAL)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.ECONOMIC)
+    region = models.ForeignKey("regions.Region", verbose_name="所在行政区划", on_delete=models.PROTECT)
+    area_km2 = models.DecimalField(
+        "面积（平方公里）",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    leading_industries = models.CharField("主导产业", max_length=200, blank=True)
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "开发区"
+        verbose_name_plural = "开发区"
+        ordering = ["region_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class ParkQuerySet(ScopedQuerySet):
+    zone_path = "zone"
+    enterprise_sees_zone = True
+
+
+class Park(TimeStampedModel):
+    """A sub-park of a zone (园区), e.g. 孝义's 现代煤化工产业园."""
+
+    zone = models.ForeignKey(Zone, verbose_name="开发区", on_delete=models.CASCADE, related_name="parks")
+    name = models.CharField("园区名称", max_length=100)
+
+    objects = ParkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "园区"
+        verbose_name_plural = "园区"
+        ordering = ["zone_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "name"], name="park_unique_name_in_zone")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An office a user belongs to: province or city office, zone committee, or enterprise."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "省级主管部门"
+        CITY = "city", "市级主管部门"
+        ZONE = "zone", "开发区管委会"
+        ENTERPRISE = "enterprise", "企业"
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    kind = models.CharField("单位类型", max_length=12, choices=Kind.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT
+    )
+    zone = models.ForeignKey(Zone, verbose_name="开发区", null=True, blank=True, on_delete=models.CASCADE)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", null=True, blank=True, on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="unit_kind_matches_target",
+                condition=(
+                    models.Q(
+                        kind__in=["province", "city"],
+                        region__isnull=False,
+                        zone__isnull=True,
+                        enterprise__isnull=True,
+                    )
+                    | models.Q(kind="zone", zone__isnull=False, enterprise__isnull=True)
+                    | models.Q(kind="enterprise", enterprise__isnull=False, zone__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place: exactly one unit per user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="membership"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="memberships")
+    title = models.CharField("职务", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "单位成员"
+        verbose_name_plural = "单位成员"
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit}"

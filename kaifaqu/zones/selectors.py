@@ -1,0 +1,49 @@
+"""Reads of zones: finding a zone by the name people use for it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from .models import Zone, ZoneQuerySet
+
+
+class ZoneNotFound(ObjectDoesNotExist):
+    pass
+
+
+def zone_by_name(name: str, queryset: ZoneQuerySet | None = None) -> Zone:
+    """The zone with this full or short name; failing that, the one zone whose name contains it.
+
+    Offices say "孝义" or "孝义经开区" as often as the full name, so a unique partial
+    match is accepted; an ambiguous one is refused with the candidates named.
+    """
+    zones = queryset if queryset is not None else Zone.objects.all()
+    name = (name or "").strip()
+    if not name:
+        raise ZoneNotFound("请指定开发区名称。")
+    exact = list(zones.by_name(name)[:2])
+    if len(exact) == 1:
+        return exact[0]
+    partial = list(zones.filter(name__contains=name)[:6])
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = "、".join(zone.name for zone in partial[:5])
+        raise ZoneNotFound(f"开发区名称“{name}”不唯一，可能是：{names}。请使用全称或简称。")
+    raise ZoneNotFound(f"未找到开发区“{name}”。")
+
+
+def zone_rows(zones, projects) -> list:
+    """Zones with their project count and total investment: one grouped query for all zones."""
+    from django.db.models import Count, Sum
+
+    totals = {
+        row["zone_id"]: row
+        for row in projects.order_by().values("zone_id").annotate(n=Count("id"), investment=Sum("total_investment"))
+    }
+    rows = list(zones.select_related("region__parent__parent"))
+    for zone in rows:
+        row = totals.get(zone.pk, {})
+        zone.project_count = row.get("n", 0)
+        zone.total_investment = row.get("investment") or 0
+    return rows

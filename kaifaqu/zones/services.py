@@ -1,0 +1,78 @@
+"""Writes to zones, parks and units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kaifaqu.core.scoping import ensure_can_edit_zone
+from kaifaqu.core.validation import ErrorBag, full_clean_into
+from kaifaqu.regions.models import Region
+
+from .models import Park, Unit, Zone
+
+
+def guess_kind(name: str) -> str:
+    if "高新" in name:
+        return Zone.Kind.HIGH_TECH
+    if "示范区" in name:
+        return Zone.Kind.DEMONSTRATION
+    if "开发区" in name or "经开区" in name:
+        return Zone.Kind.ECONOMIC
+    return Zone.Kind.OTHER
+
+
+@transaction.atomic
+def zone_create(
+    *,
+    name: str,
+    region_code: str,
+    short_name: str | None = None,
+    level: str = Zone.Level.PROVINCIAL,
+    kind: str | None = None,
+    area_km2: Decimal | None = None,
+    leading_industries: str = "",
+) -> Zone:
+    """Create a zone under a shipped region, with its committee unit (管委会)."""
+    bag = ErrorBag()
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None:
+        bag.add("region", f"未找到行政区划代码“{region_code}”（应为 GB/T 2260 六位代码，如 141181）。")
+    name = (name or "").strip()
+    zone = Zone(
+        name=name,
+        short_name=(short_name or "").strip() or None,
+        level=level,
+        kind=kind or guess_kind(name),
+        region=region,
+        area_km2=area_km2,
+        leading_industries=leading_industries,
+    )
+    full_clean_into(zone, bag, exclude=["region"] if region is None else None)
+    bag.raise_if_any()
+    zone.save()
+    Unit.objects.create(name=f"{zone.name}管委会", kind=Unit.Kind.ZONE, zone=zone)
+    return zone
+
+
+@transaction.atomic
+def park_create(*, user, zone: Zone, name: str) -> Park:
+    ensure_can_edit_zone(user, zone.pk)
+    park = Park(zone=zone, name=(name or "").strip())
+    bag = ErrorBag()
+    full_clean_into(park, bag)
+    bag.raise_if_any()
+    park.save()
+    return park
+
+
+def unit_for_region(*, region: Region, name: str | None = None) -> Unit:
+    """The province or city office over ``region``, created on first use."""
+    if region.level == Region.Level.COUNTY:
+        raise ValidationError({"region": "省、市主管部门只能对应省级或地级行政区划。"})
+    kind = Unit.Kind.PROVINCE if region.level == Region.Level.PROVINCE else Unit.Kind.CITY
+    default_name = f"{region.name}开发区建设工作领导组办公室" if kind == Unit.Kind.CITY else f"{region.name}商务厅"
+    unit, _ = Unit.objects.get_or_create(kind=kind, region=region, defaults={"name": name or default_name})
+    return unit
