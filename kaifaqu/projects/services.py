@@ -1,0 +1,285 @@
+"""Every write to the project ledger that has a rule. Pages, API and commands call these."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kaifaqu.core.scoping import ensure_can_edit_zone
+from kaifaqu.core.validation import ErrorBag, full_clean_into
+
+from . import lifecycle
+from .models import Milestone, PlanCategory, ProgressReport, Project, Stage, StageChange, local_today
+from .project_code import normalise_project_code
+
+# Fields only a stage move may change (see ``project_move_stage``).
+LIFECYCLE_FIELDS = frozenset({"stage", "terminated_from", *lifecycle.STAGE_DATE_FIELDS})
+# Fields a user may not set at all.
+SYSTEM_FIELDS = frozenset({"id", "created_by", "created_at", "updated_at"})
+
+
+@transaction.atomic
+def project_create(
+    *,
+    user,
+    fields: dict[str, Any],
+    stage: str = Stage.PLANNING,
+    stage_dates: dict[str, datetime.date | None] | None = None,
+    reason: str = "",
+) -> Project:
+    """Register a project, optionally already at a later stage (its step dates are then required)."""
+    _reject_fields(fields, LIFECYCLE_FIELDS | SYSTEM_FIELDS, "请通过“阶段”和各阶段日期设置，不能直接填写。")
+    zone = fields.get("zone")
+    if zone is not None:  # a missing zone is reported as a field error below
+        ensure_can_edit_zone(user, zone.pk)
+    project = Project(**fields, created_by=user)
+    project.project_code = normalise_project_code(project.project_code) or None
+    bag = ErrorBag()
+    plan = None
+    if stage not in lifecycle.RANK:
+        bag.add("stage", "新建项目的阶段只能是“谋划储备”至“已达产”之一。")
+    elif stage != Stage.PLANNING:
+        try:
+            plan = lifecycle.plan_move(
+                project,
+                to_stage=stage,
+                dates=stage_dates,
+                project_code=project.project_code,
+                reason=reason,
+                today=local_today(),
+            )
+            _apply(project, plan.updates)
+        except ValidationError as exc:
+            bag.absorb(exc)
+    _validate_project(project, bag)
+    bag.raise_if_any()
+    project.save()
+    if plan is not None:
+        _record_move(project, plan, user=user, reason=reason or "新建项目时登记的阶段")
+    return project
+
+
+@transaction.atomic
+def project_update(*, user, project: Project, fields: dict[str, Any]) -> Project:
+    """Change a project's ledger fields. The stage and its dates change only by a stage move."""
+    _reject_fields(fields, LIFECYCLE_FIELDS, "阶段及各阶段日期请通过“变更阶段”修改。")
+    _reject_fields(fields, SYSTEM_FIELDS, "该字段由系统维护，不能修改。")
+    ensure_can_edit_zone(user, project.zone_id)
+    if "zone" in fields:
+        ensure_can_edit_zone(user, getattr(fields["zone"], "pk", None))
+    _apply(project, fields)
+    if "project_code" in fields:
+        project.project_code = normalise_project_code(project.project_code) or None
+    bag = ErrorBag()
+    _validate_project(project, bag)
+    bag.raise_if_any()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_move_stage(
+    *,
+    user,
+    project: Project,
+    to_stage: str,
+    dates: dict[str, datetime.date | None] | None = None,
+    project_code: str | None = None,
+    reason: str = "",
+) -> StageChange:
+    """Move a project along its lifecycle (forward with dates; back or terminate with a reason)."""
+    ensure_can_edit_zone(user, project.zone_id)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    plan = lifecycle.plan_move(
+        locked, to_stage=to_stage, dates=dates, project_code=project_code, reason=reason, today=local_today()
+    )
+    _apply(locked, plan.updates)
+    bag = ErrorBag()
+    _validate_project(locked, bag)
+    bag.raise_if_any()
+    locked.save()
+    _apply(project, {name: getattr(locked, name) for name in plan.updates} | {"updated_at": locked.updated_at})
+    return _record_move(locked, plan, user=user, reason=reason)
+
+
+@transaction.atomic
+def project_delete(*, user, project: Project) -> None:
+    ensure_can_edit_zone(user, project.zone_id)
+    project.delete()
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    user,
+    project: Project,
+    name: str,
+    planned_on: datetime.date,
+    owner: str = "",
+    note: str = "",
+    actual_on: datetime.date | None = None,
+) -> Milestone:
+    ensure_can_edit_zone(user, project.zone_id)
+    milestone = Milestone(
+        project=project,
+        name=(name or "").strip(),
+        planned_on=planned_on,
+        owner=owner,
+        note=note,
+        actual_on=actual_on,
+    )
+    _save_milestone(milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, user, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
+    ensure_can_edit_zone(user, milestone.project.zone_id)
+    _reject_fields(fields, {"project", "id", "created_at"}, "不能修改节点所属的项目。")
+    _apply(milestone, fields)
+    _save_milestone(milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_complete(*, user, milestone: Milestone, actual_on: datetime.date | None) -> Milestone:
+    """Mark a milestone done on ``actual_on`` (today when not given)."""
+    return milestone_update(user=user, milestone=milestone, fields={"actual_on": actual_on or local_today()})
+
+
+@transaction.atomic
+def milestone_delete(*, user, milestone: Milestone) -> None:
+    ensure_can_edit_zone(user, milestone.project.zone_id)
+    milestone.delete()
+
+
+def _save_milestone(milestone: Milestone) -> None:
+    bag = ErrorBag()
+    full_clean_into(milestone, bag)
+    if milestone.actual_on and milestone.actual_on > local_today():
+        bag.add("actual_on", f"实际完成日期（{milestone.actual_on}）不能晚于今天。")
+    bag.raise_if_any()
+    milestone.save()
+
+
+@transaction.atomic
+def progress_create(
+    *, user, project: Project, reported_on: datetime.date, text: str, investment: Decimal | None = None
+) -> ProgressReport:
+    """Record progress. Investment reported in the project's plan year adds to its 年度完成投资."""
+    ensure_can_edit_zone(user, project.zone_id)
+    report = ProgressReport(
+        project=project,
+        reported_on=reported_on,
+        text=(text or "").strip(),
+        investment=investment if investment is not None else Decimal("0"),
+        created_by=user,
+    )
+    bag = ErrorBag()
+    full_clean_into(report, bag, exclude=["created_by"])
+    if reported_on and reported_on > local_today():
+        bag.add("reported_on", f"进展日期（{reported_on}）不能晚于今天。")
+    bag.raise_if_any()
+    report.save()
+    _add_year_investment(project, report, sign=1)
+    return report
+
+
+@transaction.atomic
+def progress_delete(*, user, report: ProgressReport) -> None:
+    ensure_can_edit_zone(user, report.project.zone_id)
+    _add_year_investment(report.project, report, sign=-1)
+    report.delete()
+
+
+def _add_year_investment(project: Project, report: ProgressReport, *, sign: int) -> None:
+    if report.reported_on.year != project.plan_year or not report.investment:
+        return
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked.year_completed_investment = max(Decimal("0"), locked.year_completed_investment + sign * report.investment)
+    locked.save(update_fields=["year_completed_investment", "updated_at"])
+    project.year_completed_investment = locked.year_completed_investment
+
+
+def _apply(instance, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+def _reject_fields(fields: dict[str, Any], forbidden: frozenset[str] | set[str], why: str) -> None:
+    bad = sorted(set(fields) & set(forbidden))
+    if bad:
+        raise ValidationError({name: why for name in bad})
+
+
+def _validate_project(project: Project, bag: ErrorBag) -> None:
+    """The model's checks plus the rules that tie a project's fields together."""
+    project.name = (project.name or "").strip()
+    full_clean_into(project, bag, exclude=["created_by"])
+    zone_id = project.zone_id
+    if project.park_id and project.park.zone_id != zone_id:
+        bag.add("park", "所选园区不属于该项目所在的开发区。")
+    if project.enterprise_id and project.enterprise.zone_id != zone_id:
+        bag.add("enterprise", "所选建设单位不属于该项目所在的开发区。")
+    if (
+        project.plan_category_id
+        and zone_id
+        and not PlanCategory.objects.for_zone(project.zone).filter(pk=project.plan_category_id).exists()
+    ):
+        bag.add("plan_category", "该年度分类不适用于此开发区。")
+    reached = lifecycle.RANK.get(project.reached_stage, 0)
+    if reached >= lifecycle.RANK[Stage.FILED] and not project.project_code and not bag.has("project_code"):
+        bag.add("project_code", "已备案的项目必须有项目代码。")
+    _validate_in_statistics(project, reached, bag)
+
+
+def _validate_in_statistics(project: Project, reached: int, bag: ErrorBag) -> None:
+    if not project.in_statistics:
+        if project.in_statistics_on:
+            bag.add("in_statistics_on", "未入统的项目不应填写入统日期。")
+        return
+    if reached < lifecycle.RANK[Stage.STARTED]:
+        bag.add("in_statistics", "只有已开工的项目才能入统。")
+        return
+    when = project.in_statistics_on
+    if when is None:
+        bag.add("in_statistics_on", "请填写入统日期。")
+    elif when > local_today():
+        bag.add("in_statistics_on", f"入统日期（{when}）不能晚于今天。")
+    elif project.started_on and when < project.started_on:
+        bag.add("in_statistics_on", f"入统日期（{when}）不能早于开工日期（{project.started_on}）。")
+
+
+def _record_move(project: Project, plan: lifecycle.MovePlan, *, user, reason: str) -> StageChange:
+    return StageChange.objects.create(
+        project=project,
+        from_stage=plan.from_stage,
+        to_stage=plan.to_stage,
+        step_date=plan.step_date,
+        dates=plan.recorded_dates | ({"project_code": project.project_code} if "project_code" in plan.updates else {}),
+        reason=(reason or "").strip(),
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def plan_category_create(*, user, name: str, order: int = 100) -> PlanCategory:
+    """Add a plan category to the user's own unit's vocabulary (DESIGN: each unit can extend it)."""
+    from kaifaqu.core.scoping import scope_for
+
+    scope = scope_for(user)
+    if scope.unit_id is None:
+        raise ValidationError("只有归属某个单位的用户才能添加年度分类；默认分类请在管理后台维护。")
+    name = (name or "").strip()
+    category = PlanCategory(name=name, order=order, unit_id=scope.unit_id)
+    bag = ErrorBag()
+    full_clean_into(category, bag)
+    if name and PlanCategory.objects.filter(unit__isnull=True, name=name).exists():
+        bag.add("name", f"“{name}”已是默认分类，无需重复添加。")
+    bag.raise_if_any()
+    category.save()
+    return category
