@@ -1,0 +1,261 @@
+"""Loading the demo data (``kaifaqu load_demo``) through the same services users go through."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from kaifaqu.enterprises.credit_code import make_credit_code
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.enterprises.services import enterprise_create
+from kaifaqu.projects import lifecycle
+from kaifaqu.projects.models import PlanCategory, Project, Stage, StageChange
+from kaifaqu.projects.services import (
+    milestone_create,
+    progress_create,
+    project_create,
+    project_move_stage,
+    project_update,
+)
+from kaifaqu.regions.models import Region
+from kaifaqu.zones.models import Membership, Park, Unit, Zone
+from kaifaqu.zones.services import park_create, unit_for_region, zone_create
+
+from . import data
+
+DEMO_USERS = (
+    # username, display name, unit ("superuser", ("city", code), ("zone", key))
+    ("admin", "系统管理员", "superuser"),
+    ("city-lvliang", "吕梁市商务局", ("city", "141100")),
+    ("zone-xiaoyi", "孝义经开区项目专员", ("zone", "xiaoyi")),
+    ("zone-tunliu", "屯留经开区项目专员", ("zone", "tunliu")),
+)
+CITY_UNIT_NAMES = {"141100": "吕梁市商务局"}
+LEADERS = ("王建军", "李志强", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "郭志强", "孙丽", "周涛")
+AGENTS = ("李娜", "王芳", "张敏", "刘婷", "陈晨", "杨洁", "赵倩", "吴昊")
+INDUSTRY_CODES = {
+    "焦化": "25",
+    "煤化工": "26",
+    "精细化工": "26",
+    "碳基新材料": "28",
+    "铝镁新材料": "32",
+    "白酒": "15",
+    "食品": "14",
+    "锂电": "38",
+    "储能": "44",
+    "氢能": "44",
+    "光伏": "44",
+    "基础设施": "48",
+    "城市更新": "47",
+}
+# Step intervals (days) used to give each stage a plausible date.
+STEP_DAYS = {
+    Stage.CONTACT: 0,
+    Stage.INTENT: 30,
+    Stage.READY: 30,
+    Stage.SIGNED: 30,
+    Stage.FILED: 45,
+    Stage.STARTED: 60,
+    Stage.PRODUCING: 240,
+    Stage.AT_CAPACITY: 120,
+}
+
+
+class DemoDataExists(Exception):
+    pass
+
+
+@dataclass
+class DemoSummary:
+    zones: int
+    enterprises: int
+    projects: int
+    users: tuple[str, ...]
+
+
+def demo_data_exists() -> bool:
+    return Zone.objects.exists() or Enterprise.objects.exists() or Project.objects.exists()
+
+
+@transaction.atomic
+def demo_load(*, force: bool = False) -> DemoSummary:
+    """Load the demo data into an empty database (or, with ``force``, replace what is there)."""
+    if not settings.DEMO:
+        raise PermissionError("演示数据只能在演示模式下加载（设置 KAIFAQU_DEMO=1）；生产环境不会创建演示账号。")
+    if demo_data_exists():
+        if not force:
+            raise DemoDataExists("数据库中已有数据，未加载演示数据。如需清空并重新加载，请加 --force。")
+        _wipe()
+    admin = _user("admin", "系统管理员", superuser=True)
+    zones = {spec.key: _zone(spec, admin) for spec in data.ZONES}
+    enterprises = {key: _enterprise(key, spec, zones, admin) for key, spec in data.ENTERPRISES.items()}
+    count = 0
+    for zone_key, specs in data.PROJECTS.items():
+        for index, spec in enumerate(specs):
+            _project(spec, index, zones[zone_key], enterprises, admin)
+            count += 1
+    _milestones_and_progress(admin)
+    _date_history()
+    for username, display, unit in DEMO_USERS[1:]:
+        _member(_user(username, display), unit, zones)
+    return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, _, _ in DEMO_USERS))
+
+
+def _wipe() -> None:
+    Project.objects.all().delete()
+    Enterprise.objects.all().delete()
+    Membership.objects.all().delete()
+    PlanCategory.objects.exclude(unit__isnull=True).delete()
+    Unit.objects.all().delete()
+    Park.objects.all().delete()
+    Zone.objects.all().delete()
+    get_user_model().objects.filter(username__in=[name for name, _, _ in DEMO_USERS]).delete()
+
+
+def _user(username: str, display: str, superuser: bool = False):
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username)
+    user.first_name = display
+    user.is_superuser = user.is_staff = superuser
+    user.set_password(data.DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def _member(user, unit_spec, zones) -> None:
+    kind, key = unit_spec
+    if kind == "city":
+        unit = unit_for_region(region=Region.objects.get(code=key), name=CITY_UNIT_NAMES.get(key))
+    else:
+        unit = Unit.objects.get(kind=Unit.Kind.ZONE, zone=zones[key])
+    Membership.objects.update_or_create(user=user, defaults={"unit": unit})
+
+
+def _zone(spec: data.ZoneSpec, admin) -> Zone:
+    zone = zone_create(
+        name=spec.name,
+        region_code=spec.region,
+        short_name=spec.short_name,
+        level=spec.level,
+        kind=spec.kind,
+        area_km2=Decimal(spec.area_km2) if spec.area_km2 else None,
+        leading_industries=spec.industries,
+    )
+    for park in spec.parks:
+        park_create(user=admin, zone=zone, name=park)
+    return zone
+
+
+def _enterprise(key: str, spec, zones, admin) -> Enterprise:
+    zone_key, name, industry, flags = spec
+    zone = zones[zone_key]
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    body = "".join(str(int(char, 16) % 10) for char in digest[:8])
+    return enterprise_create(
+        user=admin,
+        fields={
+            "name": name,
+            "zone": zone,
+            "industry": industry,
+            "credit_code": make_credit_code(zone.region_id, body),
+            **flags,
+        },
+    )
+
+
+def _project(spec: data.ProjectSpec, index: int, zone: Zone, enterprises, admin) -> Project:
+    category = PlanCategory.objects.get(unit__isnull=True, name=spec.category) if spec.category else None
+    park = zone.parks.get(name=spec.park) if spec.park else None
+    total = Decimal(spec.wan)
+    fields = {
+        "name": spec.name,
+        "zone": zone,
+        "park": park,
+        "enterprise": enterprises[spec.enterprise] if spec.enterprise else None,
+        "content": spec.content,
+        "industry": spec.industry,
+        "total_investment": total,
+        "plan_year": spec.year,
+        "plan_category": category,
+        "priority_level": spec.priority,
+        "land_area_mu": Decimal(spec.land_mu) if spec.land_mu else None,
+        "liaison_leader": LEADERS[index % len(LEADERS)],
+        "agent": AGENTS[index % len(AGENTS)],
+        "task_force": f"{zone.display_name}{spec.industry or '项目'}专班",
+    }
+    if lifecycle.RANK[spec.stage] >= lifecycle.RANK[Stage.SIGNED]:
+        fields["year_planned_investment"] = (total * Decimal("0.3")).quantize(Decimal("1"))
+    if lifecycle.RANK[spec.stage] >= lifecycle.RANK[Stage.STARTED]:
+        fields["year_completed_investment"] = (total * Decimal("0.2")).quantize(Decimal("1"))
+    project = project_create(user=admin, fields=fields)
+    dates = _stage_dates(spec, index)
+    for stage in lifecycle.ORDER[1 : lifecycle.RANK[spec.stage] + 1]:
+        name = lifecycle.DATE_FIELD[stage]
+        code = _project_code(zone, spec, dates["filed_on"], index) if stage == Stage.FILED else None
+        project_move_stage(user=admin, project=project, to_stage=stage, dates={name: dates[name]}, project_code=code)
+    if spec.in_statistics:
+        project.refresh_from_db()
+        project_update(
+            user=admin,
+            project=project,
+            fields={
+                "in_statistics": True,
+                "in_statistics_on": dates["started_on"] + datetime.timedelta(days=30),
+            },
+        )
+    return project
+
+
+def _stage_dates(spec: data.ProjectSpec, index: int) -> dict[str, datetime.date]:
+    """Plausible step dates: a plan-year project was first contacted in the spring of the year before."""
+    day = datetime.date(spec.year - 1, 3, 1) + datetime.timedelta(days=index * 4)
+    dates = {}
+    for stage in lifecycle.ORDER[1:]:
+        day += datetime.timedelta(days=STEP_DAYS[stage])
+        dates[lifecycle.DATE_FIELD[stage]] = day
+    return dates
+
+
+def _project_code(zone: Zone, spec: data.ProjectSpec, filed_on: datetime.date, index: int) -> str:
+    industry = INDUSTRY_CODES.get(spec.industry, "39")
+    return f"{filed_on.year}-{zone.region_id}-{industry}-03-{zone.pk * 1000 + index + 1:06d}"
+
+
+def _milestones_and_progress(admin) -> None:
+    for project_name, milestones in data.MILESTONES.items():
+        project = Project.objects.get(name=project_name)
+        for name, planned, actual, owner in milestones:
+            milestone_create(
+                user=admin,
+                project=project,
+                name=name,
+                planned_on=datetime.date.fromisoformat(planned),
+                actual_on=datetime.date.fromisoformat(actual) if actual else None,
+                owner=owner,
+            )
+    for project_name, reports in data.PROGRESS.items():
+        project = Project.objects.get(name=project_name)
+        for reported_on, text, investment in reports:
+            progress_create(
+                user=admin,
+                project=project,
+                reported_on=datetime.date.fromisoformat(reported_on),
+                text=text,
+                investment=Decimal(investment),
+            )
+
+
+def _date_history() -> None:
+    # Demo history is loaded in one go; stamp each move on the day of its step so the
+    # timeline reads as it would have been recorded.
+    tz = timezone.get_current_timezone()
+    for change in StageChange.objects.exclude(step_date=None).only("id", "step_date"):
+        when = datetime.datetime.combine(change.step_date, datetime.time(17, 30), tzinfo=tz)
+        StageChange.objects.filter(pk=change.pk).update(created_at=when)
