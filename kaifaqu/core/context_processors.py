@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from .scoping import scope_for
+
+
+def site(request) -> dict:
+    user = getattr(request, "user", None)
+    membership = None
+    if user is not None and user.is_authenticated:
+        membership = getattr(user, "membership", None) if hasattr(user, "membership") else None
+    return {
+        "SITE_NAME": "开发区调度平台",
+        "DEMO_MODE": settings.DEMO,
+        "user_unit": membership.unit if membership else None,
+        "user_scope": scope_for(user) if user is not None else None,
+    }

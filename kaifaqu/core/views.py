@@ -1,0 +1,111 @@
+"""Generic pieces the ledger pages share: a filtered, sorted, paginated list; form helpers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
+
+from .tables import apply_ordering, header_cells
+
+
+class FilteredListView(LoginRequiredMixin, TemplateView):
+    """A scoped list with a filterset, sortable columns, pagination and an HTMX partial.
+
+    Subclasses declare ``model``, ``filterset_class``, ``columns`` and templates; the
+    queryset always starts from ``model.objects.visible_to(user)``.
+    """
+
+    model = None
+    filterset_class = None
+    columns: list = []
+    default_ordering: list[str] = ["-pk"]
+    partial_template_name = ""
+    select_related: tuple[str, ...] = ()
+
+    def base_queryset(self):
+        return self.model.objects.visible_to(self.request.user).select_related(*self.select_related)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset(), request=self.request)
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.base_queryset()
+        if filterset.is_bound and not filterset.is_valid():
+            queryset = queryset.none()
+        context.update(self.summarise(queryset))
+        ordered, current = apply_ordering(queryset, self.columns, self.request.GET.get("o", ""), self.default_ordering)
+        page = self.paginate(ordered, context.get("count"))
+        rows = self.decorate(list(page.object_list))
+        context.update(
+            filterset=filterset,
+            page=page,
+            rows=rows,
+            table_rows=[[(column.render(row), column.css) for column in self.columns] for row in rows],
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            headers=header_cells(self.columns, self.request.GET, current),
+            columns=self.columns,
+            querystring=self.querystring_without_page(),
+        )
+        return context
+
+    def summarise(self, queryset) -> dict:
+        """Totals for the filtered set; ``count`` is reused by the paginator."""
+        return {"count": queryset.count()}
+
+    def decorate(self, rows: list) -> list:
+        """A hook to attach per-page data (one query for the page, not one per row)."""
+        return rows
+
+    def paginate(self, queryset, count: int | None):
+        paginator = Paginator(queryset, settings.KAIFAQU_PAGE_SIZE)
+        if count is not None:
+            paginator.count = count  # already counted with the totals: spare a query
+        return paginator.get_page(self.request.GET.get("page"))
+
+    def querystring_without_page(self) -> str:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return query.urlencode()
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted and self.partial_template_name:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: per field where the form has it."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            if target is None and field != NON_FIELD_ERRORS:
+                label = _field_label(form, field)
+                message = f"{label}：{message}" if label else message
+            form.add_error(target, message)
+
+
+def _field_label(form, field: str) -> str:
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return ""
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except Exception:  # a field the model does not have: show the message alone
+        return ""
+
+
+def htmx_redirect(request, url: str):
+    """Send the browser to ``url``: via the HX-Redirect header for HTMX requests."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

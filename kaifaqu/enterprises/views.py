@@ -1,0 +1,88 @@
+"""Pages of the enterprise ledger."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+
+from kaifaqu.core.scoping import get_visible_or_404, scope_for
+from kaifaqu.core.views import FilteredListView, add_service_errors
+from kaifaqu.projects.models import Project
+
+from . import services
+from .filters import EnterpriseFilter
+from .forms import EnterpriseForm
+from .models import Enterprise
+from .tables import ENTERPRISE_COLUMNS
+
+
+class EnterpriseListView(FilteredListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+    columns = ENTERPRISE_COLUMNS
+    default_ordering = ["zone_id", "name"]
+    select_related = ("zone",)
+    template_name = "enterprises/enterprise_list.html"
+    partial_template_name = "enterprises/_enterprise_results.html"
+
+    def base_queryset(self):
+        return super().base_queryset().annotate(project_count=Count("projects"))
+
+    def summarise(self, queryset) -> dict:
+        return {"count": queryset.order_by().values("pk").count()}
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = get_visible_or_404(Enterprise.objects.select_related("zone"), request.user, pk=pk)
+    projects = (
+        Project.objects.visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("zone", "plan_category")
+        .order_by("-plan_year", "name")
+    )
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "projects": projects,
+            "can_edit": scope_for(request.user).can_edit_zone(enterprise.zone_id),
+        },
+    )
+
+
+@login_required
+def enterprise_create(request):
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(user=request.user, fields=form.changed_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已登记企业“{enterprise.name}”。")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/enterprise_form.html", {"form": form, "title": "登记企业"})
+
+
+@login_required
+def enterprise_edit(request, pk: int):
+    enterprise = get_visible_or_404(Enterprise, request.user, pk=pk)
+    if not scope_for(request.user).can_edit_zone(enterprise.zone_id):
+        raise PermissionDenied("您只能查看该企业，不能修改。")
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(user=request.user, enterprise=enterprise, fields=form.changed_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "企业信息已保存。")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/enterprise_form.html",
+        {"form": form, "enterprise": enterprise, "title": "编辑企业"},
+    )

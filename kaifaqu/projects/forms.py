@@ -1,0 +1,185 @@
+"""Forms of the project ledger pages. They parse input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from kaifaqu.core.forms import DateInput, ServiceModelForm, StyledFormMixin, editable_zones
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.zones.models import Park, Zone
+
+from . import lifecycle
+from .models import Milestone, PlanCategory, ProgressReport, Project, Stage
+
+PROJECT_FIELDS = [
+    "name",
+    "zone",
+    "park",
+    "enterprise",
+    "project_code",
+    "industry",
+    "content",
+    "total_investment",
+    "plan_year",
+    "year_planned_investment",
+    "land_area_mu",
+    "plan_category",
+    "priority_level",
+    "in_statistics",
+    "in_statistics_on",
+    "liaison_leader",
+    "agent",
+    "task_force",
+]
+
+
+class ProjectForm(ServiceModelForm):
+    """Ledger fields of a project. Park, enterprise and plan category follow the chosen zone."""
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {"content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["zone"].queryset = editable_zones(user, Zone)
+        self.fields["zone"].empty_label = "请选择开发区"
+        self.fields["zone"].widget.attrs.update(
+            {"hx-get": reverse("projects:zone_fields"), "hx-target": "#zone-fields", "hx-trigger": "change"}
+        )
+        zones = self.fields["zone"].queryset
+        if not self.is_bound and not self.instance.pk and zones.count() == 1:
+            self.initial["zone"] = zones.first().pk
+        self.fields["plan_year"].initial = timezone.localdate().year
+        self.fields["name"].widget.attrs["autofocus"] = True
+        self.fields["project_code"].widget.attrs["placeholder"] = "如 2025-141181-26-03-012345"
+        self.limit_to_zone(self.selected_zone())
+
+    def selected_zone(self) -> Zone | None:
+        raw = self.data.get(self.add_prefix("zone")) if self.is_bound else self.initial.get("zone")
+        if raw is None and self.instance.pk:
+            return self.instance.zone
+        try:
+            return self.fields["zone"].queryset.get(pk=getattr(raw, "pk", raw))
+        except (Zone.DoesNotExist, ValueError, TypeError):
+            return None
+
+    def limit_to_zone(self, zone: Zone | None) -> None:
+        """Offer only the parks, enterprises and plan categories of ``zone``."""
+        if zone is None:
+            for name in ("park", "enterprise", "plan_category"):
+                self.fields[name].queryset = self.fields[name].queryset.none()
+                self.fields[name].empty_label = "请先选择开发区"
+            return
+        self.fields["park"].queryset = Park.objects.filter(zone=zone)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(zone=zone).order_by("name")
+        self.fields["plan_category"].queryset = PlanCategory.objects.for_zone(zone)
+        self.fields["park"].empty_label = "（不在具体园区）"
+        self.fields["enterprise"].empty_label = "（暂无建设单位）"
+        self.fields["plan_category"].empty_label = "（未分类）"
+
+
+class ProjectCreateForm(ProjectForm):
+    """A new project, which may be registered at a later stage with that stage's dates."""
+
+    stage = forms.ChoiceField(
+        label="当前阶段",
+        choices=[(stage, Stage(stage).label) for stage in lifecycle.ORDER],
+        initial=Stage.PLANNING,
+        help_text="已在推进中的项目可直接登记到当前阶段，并填写各阶段日期。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].widget.attrs.update({"class": "form-select", "data-stage-select": ""})
+        for stage, name in lifecycle.DATE_FIELD.items():
+            if stage == Stage.TERMINATED:
+                continue
+            self.fields[name] = forms.DateField(
+                label=lifecycle.date_label(name),
+                required=False,
+                widget=DateInput(attrs={"class": "form-control", "data-stage-rank": lifecycle.RANK[stage]}),
+            )
+
+    def stage_dates(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in lifecycle.STAGE_DATE_FIELDS if name in self.cleaned_data}
+
+    def date_fields(self):
+        return [self[name] for name in lifecycle.STAGE_DATE_FIELDS if name in self.fields]
+
+
+class StageMoveForm(StyledFormMixin, forms.Form):
+    """The stage move dialog: target stage, the dates of the steps passed, code, reason."""
+
+    to_stage = forms.ChoiceField(label="变更为")
+    project_code = forms.CharField(label="项目代码", required=False, max_length=40)
+    reason = forms.CharField(
+        label="原因",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="退回、终止或恢复项目时必填。",
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["to_stage"].choices = [(stage, label) for stage, label in Stage.choices if stage != project.stage]
+        self.fields["to_stage"].widget.attrs.update({"data-move-select": "", "autofocus": True})
+        self.fields["project_code"].initial = project.project_code
+        for stage, name in lifecycle.DATE_FIELD.items():
+            rank = lifecycle.RANK.get(stage, -1)
+            self.fields[name] = forms.DateField(
+                label=lifecycle.date_label(name),
+                required=False,
+                widget=DateInput(attrs={"class": "form-control", "data-stage-rank": rank}),
+            )
+
+    def date_fields(self):
+        return [self[name] for name in lifecycle.STAGE_DATE_FIELDS]
+
+    def dates(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in lifecycle.STAGE_DATE_FIELDS}
+
+
+class MilestoneForm(ServiceModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "planned_on", "owner", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _placeholders(self)
+
+
+class MilestoneCompleteForm(StyledFormMixin, forms.Form):
+    actual_on = forms.DateField(label="实际完成日期", required=False)
+
+
+class ProgressForm(ServiceModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["reported_on", "investment", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_on"].initial = timezone.localdate()
+        _placeholders(self)
+
+
+def _placeholders(form) -> None:
+    """Inline forms show no labels: the label becomes the placeholder and the accessible name."""
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("placeholder", field.label)
+        field.widget.attrs.setdefault("aria-label", field.label)
+        field.widget.attrs["class"] += " form-control-sm"
+
+
+class PlanCategoryForm(ServiceModelForm):
+    class Meta:
+        model = PlanCategory
+        fields = ["name", "order"]

@@ -1,0 +1,271 @@
+"""Pages of the project ledger. Thin: parse with a form, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kaifaqu.core.money import format_yi
+from kaifaqu.core.scoping import get_visible_or_404, scope_for
+from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redirect
+
+from . import lifecycle, services
+from .filters import ProjectFilter
+from .forms import (
+    MilestoneCompleteForm,
+    MilestoneForm,
+    PlanCategoryForm,
+    ProgressForm,
+    ProjectCreateForm,
+    ProjectForm,
+    StageMoveForm,
+)
+from .models import Milestone, PlanCategory, ProgressReport, Project
+from .selectors import project_detail_context, project_ids_with_overdue, project_totals
+from .tables import PROJECT_COLUMNS, stage_badge
+
+
+class ProjectListView(FilteredListView):
+    model = Project
+    filterset_class = ProjectFilter
+    columns = PROJECT_COLUMNS
+    select_related = ("zone", "enterprise", "plan_category")
+    template_name = "projects/project_list.html"
+    partial_template_name = "projects/_project_results.html"
+
+    def summarise(self, queryset) -> dict:
+        totals = project_totals(queryset)
+        return {
+            "count": totals.count,
+            "total_investment_yi": format_yi(totals.total_investment, strip_zeros=True),
+        }
+
+    def decorate(self, rows):
+        overdue = project_ids_with_overdue([row.pk for row in rows])
+        for row in rows:
+            row.has_overdue = row.pk in overdue
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = scope_for(self.request.user).everything or bool(
+            scope_for(self.request.user).editable_zone_ids
+        )
+        return context
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = get_visible_or_404(
+        Project.objects.select_related("zone", "park", "enterprise", "plan_category", "created_by"),
+        request.user,
+        pk=pk,
+    )
+    context = project_detail_context(project)
+    context.update(
+        can_edit=scope_for(request.user).can_edit_zone(project.zone_id),
+        stage_badge=stage_badge(project),
+        milestone_form=MilestoneForm(prefix="milestone"),
+        progress_form=ProgressForm(prefix="progress"),
+    )
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+def project_create(request):
+    form = ProjectCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                user=request.user,
+                fields=form.changed_fields(),
+                stage=form.cleaned_data["stage"],
+                stage_dates=form.stage_dates(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已登记项目“{project.name}”。")
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "title": "登记项目"})
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    _require_edit(request, project)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(user=request.user, project=project, fields=form.changed_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "项目信息已保存。")
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project, "title": "编辑项目"})
+
+
+@login_required
+def project_delete(request, pk: int):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    _require_edit(request, project)
+    if request.method == "POST":
+        name = project.name
+        services.project_delete(user=request.user, project=project)
+        messages.success(request, f"已删除项目“{name}”。")
+        return htmx_redirect(request, reverse("projects:list"))
+    return render(request, "projects/project_confirm_delete.html", {"project": project})
+
+
+@login_required
+def zone_fields(request):
+    """The park / enterprise / plan category selects for the zone just chosen (HTMX)."""
+    form = ProjectForm(initial={"zone": request.GET.get("zone")}, user=request.user)
+    return render(request, "projects/_zone_fields.html", {"form": form})
+
+
+@login_required
+def project_move(request, pk: int):
+    """The stage move dialog (GET: the form in a modal; POST: the move)."""
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    _require_edit(request, project)
+    form = StageMoveForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.project_move_stage(
+                user=request.user,
+                project=project,
+                to_stage=form.cleaned_data["to_stage"],
+                dates=form.dates(),
+                project_code=form.cleaned_data["project_code"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"项目阶段已变更：{change}。")
+            return htmx_redirect(request, reverse("projects:detail", args=[project.pk]))
+    template = "projects/_move_dialog.html" if request.htmx else "projects/project_move.html"
+    context = {
+        "form": form,
+        "project": project,
+        "current_rank": lifecycle.RANK.get(project.stage, -1),
+        "terminated_rank": -1,
+    }
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk: int):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    _require_edit(request, project)
+    form = MilestoneForm(request.POST, prefix="milestone")
+    if form.is_valid():
+        try:
+            services.milestone_create(user=request.user, project=project, **form.changed_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = MilestoneForm(prefix="milestone")
+    return _milestones_partial(request, project, form)
+
+
+@login_required
+@require_POST
+def milestone_complete(request, pk: int):
+    milestone = get_visible_or_404(Milestone.objects.select_related("project"), request.user, pk=pk)
+    _require_edit(request, milestone.project)
+    form = MilestoneCompleteForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.milestone_complete(
+                user=request.user, milestone=milestone, actual_on=form.cleaned_data["actual_on"]
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = "实际完成日期格式不正确。"
+    return _milestones_partial(request, milestone.project, MilestoneForm(prefix="milestone"), error=error)
+
+
+@login_required
+@require_POST
+def milestone_delete(request, pk: int):
+    milestone = get_visible_or_404(Milestone.objects.select_related("project"), request.user, pk=pk)
+    _require_edit(request, milestone.project)
+    project = milestone.project
+    services.milestone_delete(user=request.user, milestone=milestone)
+    return _milestones_partial(request, project, MilestoneForm(prefix="milestone"))
+
+
+@login_required
+@require_POST
+def progress_add(request, pk: int):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    _require_edit(request, project)
+    form = ProgressForm(request.POST, prefix="progress")
+    if form.is_valid():
+        try:
+            services.progress_create(user=request.user, project=project, **form.changed_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = ProgressForm(prefix="progress")
+    return _progress_partial(request, project, form)
+
+
+@login_required
+@require_POST
+def progress_delete(request, pk: int):
+    report = get_visible_or_404(ProgressReport.objects.select_related("project"), request.user, pk=pk)
+    _require_edit(request, report.project)
+    project = report.project
+    services.progress_delete(user=request.user, report=report)
+    return _progress_partial(request, project, ProgressForm(prefix="progress"))
+
+
+@login_required
+def plan_categories(request):
+    form = PlanCategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = services.plan_category_create(user=request.user, **form.changed_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已添加年度分类“{category.name}”。")
+            return redirect("projects:plan_categories")
+    categories = PlanCategory.objects.visible_to(request.user).select_related("unit")
+    return render(request, "projects/plan_categories.html", {"form": form, "categories": categories})
+
+
+def _require_edit(request, project: Project) -> None:
+    if not scope_for(request.user).can_edit_zone(project.zone_id):
+        raise PermissionDenied("您只能查看该项目，不能修改。")
+
+
+def _milestones_partial(request, project: Project, form, error: str | None = None) -> HttpResponse:
+    project.refresh_from_db()
+    context = project_detail_context(project) | {
+        "milestone_form": form,
+        "can_edit": True,
+        "milestone_error": error,
+    }
+    response = render(request, "projects/_milestones.html", context)
+    if form.errors or error:
+        response["HX-Retarget"] = "#milestones"
+    return response
+
+
+def _progress_partial(request, project: Project, form) -> HttpResponse:
+    project.refresh_from_db()
+    context = project_detail_context(project) | {"progress_form": form, "can_edit": True}
+    return render(request, "projects/_progress.html", context)

@@ -1,0 +1,73 @@
+/* Glue between HTMX, Bootstrap and the ledger forms. No framework; served locally. */
+(function () {
+  "use strict";
+
+  // Show only the date inputs a stage choice needs: from the step after the current
+  // stage up to the chosen one (or just 终止日期 when terminating). Nothing is hidden
+  // for a move back, which takes a reason and no dates.
+  function syncStageDates(select) {
+    var form = select.closest("form");
+    var current = parseInt(form.dataset.currentRank || "-1", 10);
+    var options = Array.prototype.map.call(select.options, function (o) { return o.value; });
+    var order = ["planning", "contact", "intent", "ready", "signed", "filed", "started", "producing", "at_capacity"];
+    var target = order.indexOf(select.value);
+    var terminating = select.value === "terminated";
+    form.querySelectorAll("[data-stage-rank]").forEach(function (input) {
+      var rank = parseInt(input.dataset.stageRank, 10);
+      var show = terminating ? rank === -1 : (rank > current && rank <= target);
+      var wrapper = input.closest(".stage-date");
+      if (wrapper) { wrapper.hidden = !show && !input.value && !input.classList.contains("is-invalid"); }
+    });
+    var code = form.querySelector("[data-needs-code]");
+    if (code) { code.hidden = !(current < 5 && target >= 5) && !code.querySelector(".is-invalid"); }
+    return options;
+  }
+
+  function init(root) {
+    root.querySelectorAll("[data-move-select], [data-stage-select]").forEach(function (select) {
+      if (select.dataset.bound) { return; }
+      select.dataset.bound = "1";
+      if (select.hasAttribute("data-stage-select")) { select.closest("form").dataset.currentRank = "0"; }
+      select.addEventListener("change", function () { syncStageDates(select); });
+      syncStageDates(select);
+    });
+  }
+
+  // The zone overview's chart: project count and investment (亿元) by stage.
+  function drawStageChart() {
+    var holder = document.getElementById("stage-chart");
+    var source = document.getElementById("stage-chart-data");
+    if (!holder || !source || typeof echarts === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    var chart = echarts.init(holder);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: ["项目数", "总投资（亿元）"] },
+      grid: { left: 40, right: 50, bottom: 60 },
+      xAxis: { type: "category", data: data.stages, axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: [{ type: "value", name: "个" }, { type: "value", name: "亿元" }],
+      series: [
+        { name: "项目数", type: "bar", data: data.counts },
+        { name: "总投资（亿元）", type: "line", yAxisIndex: 1, data: data.investment_yi }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); drawStageChart(); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+
+  // A link marked data-open-modal loads its content into #modal-content, then shows it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id === "modal-content") {
+      var modal = bootstrap.Modal.getOrCreateInstance(document.getElementById("modal"));
+      modal.show();
+      var first = event.detail.target.querySelector("[autofocus], select, input:not([type=hidden])");
+      if (first) { setTimeout(function () { first.focus(); }, 150); }
+    }
+  });
+  // HTMX swaps 4xx responses too: a form with errors comes back as 400.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
+})();

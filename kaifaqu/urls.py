@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from kaifaqu.core.forms import LoginForm
+
+admin.site.site_header = "开发区调度平台 管理后台"
+admin.site.site_title = "开发区调度平台"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="projects:list", permanent=False), name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=LoginForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projects/", include("kaifaqu.projects.urls")),
+    path("enterprises/", include("kaifaqu.enterprises.urls")),
+    path("zones/", include("kaifaqu.zones.urls")),
+    path("api/", include("kaifaqu.api_urls")),
+    path("admin/", admin.site.urls),
+]

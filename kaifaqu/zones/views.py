@@ -1,0 +1,54 @@
+"""Zone pages: the list of zones in the user's scope and each zone's overview."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from kaifaqu.core.money import format_yi
+from kaifaqu.core.scoping import get_visible_or_404
+from kaifaqu.projects.models import Project
+from kaifaqu.projects.selectors import zone_overview
+
+from .models import Zone
+from .selectors import zone_rows
+
+
+@login_required
+def zone_list(request):
+    zones = zone_rows(Zone.objects.visible_to(request.user), Project.objects.visible_to(request.user))
+    return render(request, "zones/zone_list.html", {"zones": zones})
+
+
+@login_required
+def zone_detail(request, pk: int):
+    zone = get_visible_or_404(Zone.objects.select_related("region"), request.user, pk=pk)
+    year = _year(request)
+    overview = zone_overview(zone, Project.objects.visible_to(request.user), year=year)
+    stats = overview.stats
+    chart = {
+        "stages": [label for _, label, _ in stats.stage_rows()],
+        "counts": [bucket.count for _, _, bucket in stats.stage_rows()],
+        "investment_yi": [float(format_yi(bucket.investment)) for _, _, bucket in stats.stage_rows()],
+    }
+    return render(
+        request,
+        "zones/zone_detail.html",
+        {
+            "zone": zone,
+            "overview": overview,
+            "stats": stats,
+            "chart": chart,
+            "year": year,
+            "total_yi": format_yi(stats.total_investment, strip_zeros=True),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        },
+    )
+
+
+def _year(request) -> int:
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        return this_year
+    return year if 2000 <= year <= this_year + 1 else this_year
