@@ -110,6 +110,9 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
         }
         config["CONN_MAX_AGE"] = 0
+        # Tests use a file, not Django's shared in-memory database: the browser tests'
+        # live server answers from its own threads, each with its own connection.
+        config["TEST"] = {"NAME": str(DATA_DIR / "test-kaifaqu.sqlite3")}
     return config
 
 

@@ -33,6 +33,9 @@ def test_log_in_and_filter_the_list(ledger, login, page, live_server):
     expect(page.get_by_test_id("results-table")).to_contain_text("鹏飞焦炉煤气制氢项目")
     assert "q=" in page.url  # the filtered list is a link one can share
     page.get_by_role("link", name="重置").click()
+    expect(page).to_have_url(f"{live_server.url}/projects/?")
+    page.wait_for_load_state("load")
+    expect(totals).to_have_text("共 2 个项目，总投资 18.7 亿元")
     page.get_by_label("阶段").select_option(label="初步对接")
     expect(totals).to_have_text("共 1 个项目，总投资 3.2 亿元")
     expect(page.get_by_test_id("results-table")).to_contain_text("精细化工标准厂房")

@@ -23,6 +23,7 @@ _ARGPARSE_MESSAGES = (
     ),
     (re.compile(r"argument (\S+): invalid (\w+) value: (.+)"), "参数 {0} 的值无效：{2}"),
     (re.compile(r"ambiguous option: (.+)"), "参数不明确：{0}"),
+    (re.compile(r"argument (\S+): (.+)"), "参数 {0}：{1}"),
 )
 
 
