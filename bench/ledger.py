@@ -18,6 +18,7 @@ the ratios 10×/1×. Goal: query counts independent of data size; time ratio ≤
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -49,7 +50,7 @@ def measure(args) -> dict:
 
     setup_test_environment()
     started = time.perf_counter()
-    call_command("gen_synthetic", zones=args.zones, projects=args.projects, seed=7, stdout=open(os.devnull, "w"))
+    call_command("gen_synthetic", zones=args.zones, projects=args.projects, seed=7, stdout=io.StringIO())
     generated = time.perf_counter() - started
     from django.contrib.auth import get_user_model
 
