@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
+from django.forms import CheckboxInput, Select
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
@@ -33,6 +34,7 @@ class FilteredListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset(), request=self.request)
+        style_filter_form(filterset.form)
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.base_queryset()
         if filterset.is_bound and not filterset.is_valid():
             queryset = queryset.none()
@@ -75,6 +77,16 @@ class FilteredListView(LoginRequiredMixin, TemplateView):
         if self.request.htmx and not self.request.htmx.boosted and self.partial_template_name:
             return [self.partial_template_name]
         return super().get_template_names()
+
+
+def style_filter_form(form) -> None:
+    """The filter bar's compact Bootstrap look."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, Select):
+            widget.attrs["class"] = "form-select form-select-sm"
+        elif not isinstance(widget, CheckboxInput):
+            widget.attrs["class"] = "form-control form-control-sm"
 
 
 def add_service_errors(form, error: ValidationError) -> None:

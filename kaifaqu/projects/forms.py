@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +13,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.zones.models import Park, Zone
 
 from . import lifecycle
-from .models import Milestone, PlanCategory, ProgressReport, Project, Stage
+from .models import Milestone, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
 
 PROJECT_FIELDS = [
     "name",
@@ -55,6 +57,7 @@ class ProjectForm(ServiceModelForm):
         if not self.is_bound and not self.instance.pk and zones.count() == 1:
             self.initial["zone"] = zones.first().pk
         self.fields["plan_year"].initial = timezone.localdate().year
+        self.fields["priority_level"].choices = [("", "（非重点项目）"), *PriorityLevel.choices]
         self.fields["name"].widget.attrs["autofocus"] = True
         self.fields["project_code"].widget.attrs["placeholder"] = "如 2025-141181-26-03-012345"
         self.limit_to_zone(self.selected_zone())
@@ -129,6 +132,9 @@ class StageMoveForm(StyledFormMixin, forms.Form):
         self.project = project
         self.fields["to_stage"].choices = [(stage, label) for stage, label in Stage.choices if stage != project.stage]
         self.fields["to_stage"].widget.attrs.update({"data-move-select": "", "autofocus": True})
+        rank = lifecycle.RANK.get(project.stage)
+        if rank is not None and rank + 1 < len(lifecycle.ORDER):
+            self.fields["to_stage"].initial = lifecycle.ORDER[rank + 1]  # the usual move: one step on
         self.fields["project_code"].initial = project.project_code
         for stage, name in lifecycle.DATE_FIELD.items():
             rank = lifecycle.RANK.get(stage, -1)
@@ -168,7 +174,13 @@ class ProgressForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reported_on"].initial = timezone.localdate()
+        # A note without money is common: an empty amount means 0.
+        self.fields["investment"].required = False
+        self.fields["investment"].initial = None
         _placeholders(self)
+
+    def clean_investment(self):
+        return self.cleaned_data.get("investment") or Decimal("0")
 
 
 def _placeholders(form) -> None:

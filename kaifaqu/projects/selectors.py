@@ -197,6 +197,13 @@ class ZoneOverview:
     parks: list[dict]
 
 
+def latest_plan_year(projects: QuerySet[Project]) -> int:
+    """The newest plan year among ``projects`` (this year when there are none): the overview's default."""
+    from django.db.models import Max
+
+    return projects.order_by().aggregate(year=Max("plan_year"))["year"] or local_today().year
+
+
 def zone_overview(zone, projects: QuerySet[Project], *, year: int, today: datetime.date | None = None) -> ZoneOverview:
     """What a zone's overview page shows; ``projects`` is the viewer's scoped queryset."""
     zone_projects = projects.filter(zone=zone)
@@ -205,14 +212,21 @@ def zone_overview(zone, projects: QuerySet[Project], *, year: int, today: dateti
         .order_by()
         .aggregate(planned=Sum("year_planned_investment"), completed=Sum("year_completed_investment"))
     )
-    parks = list(
-        zone.parks.order_by("name")
-        .annotate(
-            n=Count("projects", filter=Q(projects__in=zone_projects)),
-            investment=Sum("projects__total_investment", filter=Q(projects__in=zone_projects)),
-        )
-        .values("id", "name", "n", "investment")
-    )
+    by_park = {
+        row["park_id"]: row
+        for row in zone_projects.order_by()
+        .values("park_id")
+        .annotate(n=Count("id"), investment=Sum("total_investment"))
+    }
+    parks = [
+        {
+            "id": park.pk,
+            "name": park.name,
+            "n": by_park.get(park.pk, {}).get("n", 0),
+            "investment": as_decimal(by_park.get(park.pk, {}).get("investment")),
+        }
+        for park in zone.parks.order_by("name")
+    ]
     return ZoneOverview(
         stats=pipeline_stats(zone_projects),
         overdue_count=overdue_milestones(zone_projects, today).count(),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.projects.models import Project
-from kaifaqu.projects.selectors import zone_overview
+from kaifaqu.projects.selectors import latest_plan_year, zone_overview
 
 from .models import Zone
 from .selectors import zone_rows
@@ -22,8 +22,9 @@ def zone_list(request):
 @login_required
 def zone_detail(request, pk: int):
     zone = get_visible_or_404(Zone.objects.select_related("region"), request.user, pk=pk)
-    year = _year(request)
-    overview = zone_overview(zone, Project.objects.visible_to(request.user), year=year)
+    projects = Project.objects.visible_to(request.user)
+    year = _year(request, default=latest_plan_year(projects.filter(zone=zone)))
+    overview = zone_overview(zone, projects, year=year)
     stats = overview.stats
     chart = {
         "stages": [label for _, label, _ in stats.stage_rows()],
@@ -40,15 +41,15 @@ def zone_detail(request, pk: int):
             "chart": chart,
             "year": year,
             "total_yi": format_yi(stats.total_investment, strip_zeros=True),
-            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "years": range(max(year, timezone.localdate().year), timezone.localdate().year - 6, -1),
         },
     )
 
 
-def _year(request) -> int:
+def _year(request, *, default: int) -> int:
     this_year = timezone.localdate().year
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year", default))
     except ValueError:
-        return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year
+        return default
+    return year if 2000 <= year <= this_year + 1 else default

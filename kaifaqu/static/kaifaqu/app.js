@@ -42,8 +42,8 @@
     var chart = echarts.init(holder);
     chart.setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: ["项目数", "总投资（亿元）"] },
-      grid: { left: 40, right: 50, bottom: 60 },
+      legend: { top: 0, data: ["项目数", "总投资（亿元）"] },
+      grid: { left: 40, right: 50, top: 50, bottom: 80 },
       xAxis: { type: "category", data: data.stages, axisLabel: { interval: 0, rotate: 30 } },
       yAxis: [{ type: "value", name: "个" }, { type: "value", name: "亿元" }],
       series: [

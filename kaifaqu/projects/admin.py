@@ -1,0 +1,29 @@
+"""Admin for the project vocabulary. Projects themselves are changed on the ledger pages,
+where the lifecycle rules apply; the admin only shows them."""
+
+from django.contrib import admin
+
+from .models import PlanCategory, Project
+
+
+@admin.register(PlanCategory)
+class PlanCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "order"]
+    list_filter = ["unit__kind"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "zone", "stage", "total_investment", "plan_year"]
+    list_filter = ["stage", "priority_level", "plan_year"]
+    search_fields = ["name", "project_code"]
+    list_select_related = ["zone"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
