@@ -31,6 +31,8 @@ find_python() {
     return 1
 }
 
+quiet_pip() { grep -v -e "is ignored: it is neither a file nor a directory" || true; }
+
 if [ ! -x .venv/bin/python ]; then
     PYTHON=$(find_python)
     if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
@@ -46,8 +48,10 @@ stamp=.venv/.kaifaqu-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo ">> 安装 kaifaqu 及其依赖（首次约需一两分钟）"
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+    # Some machines' pip configuration names local mirrors that may be absent: keep its
+    # "Location ... is ignored" chatter out of the way, show every other message.
+    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 >/dev/null | quiet_pip
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | quiet_pip
     echo "$want" > "$stamp"
 fi
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kaifaqu.enterprises.credit_code import make_credit_code
@@ -114,6 +114,10 @@ def generate(
             counts["milestones"] += _bulk(Milestone, [m for p in batch for m in _milestones(rng, today, p)])
             counts["progress"] += _bulk(ProgressReport, [r for p in batch for r in _progress(rng, today, p)])
             say(f"项目 {counts['projects']}/{projects}")
+    # Fresh planner statistics, as a database in service has: without them both
+    # PostgreSQL and SQLite plan the first queries on these tables as if they were empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return SyntheticSummary(
         len(zone_rows),
         sum(len(v) for v in enterprises.values()),

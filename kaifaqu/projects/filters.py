@@ -21,16 +21,25 @@ def _visible(model):
     return queryset
 
 
-def _year_choices(request) -> list[tuple[int, str]]:
-    years = set()
-    if request is not None:
-        years = set(Project.objects.visible_to(request.user).order_by().values_list("plan_year", flat=True).distinct())
-    years.add(timezone.localdate().year)
-    return [(year, f"{year}年") for year in sorted(years, reverse=True)]
+def _parks_of_chosen_zone(request):
+    """Parks only make sense within a zone: offer those of the zone chosen in the filter."""
+    if request is None:
+        return Park.objects.none()
+    parks = Park.objects.visible_to(request.user)
+    zone = request.GET.get("zone", "")
+    if zone.isdigit():
+        return parks.filter(zone_id=zone)
+    return parks if request.GET.get("park") else parks.none()  # an API call may name a park alone
+
+
+def _year_choices() -> list[tuple[int, str]]:
+    """Plan years from next year back to 2000: no query, and any year a ledger holds can be chosen."""
+    this_year = timezone.localdate().year
+    return [(year, f"{year}年") for year in range(this_year + 1, 1999, -1)]
 
 
 class YearChoiceFilter(django_filters.TypedChoiceFilter):
-    """A year select whose choices are the years that have projects in the user's scope."""
+    """A year select (choices computed when the form is built, so a new year appears on 1 January)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("coerce", int)
@@ -39,14 +48,16 @@ class YearChoiceFilter(django_filters.TypedChoiceFilter):
     @property
     def field(self):
         field = super().field
-        field.choices = [("", "全部年度"), *_year_choices(getattr(getattr(self, "parent", None), "request", None))]
+        field.choices = [("", "全部年度"), *_year_choices()]
         return field
 
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="搜索", help_text="项目名称、项目代码或建设单位")
     zone = django_filters.ModelChoiceFilter(queryset=_visible(Zone), label="开发区", empty_label="全部开发区")
-    park = django_filters.ModelChoiceFilter(queryset=_visible(Park), label="园区", empty_label="全部园区")
+    park = django_filters.ModelChoiceFilter(
+        queryset=lambda request: _parks_of_chosen_zone(request), label="园区", empty_label="全部园区"
+    )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label="阶段", empty_label="全部阶段")
     plan_category = django_filters.ModelChoiceFilter(
         queryset=lambda request: (

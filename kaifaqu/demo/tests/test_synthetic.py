@@ -32,9 +32,10 @@ def test_generates_consistent_ledgers():
             validate_credit_code(project.enterprise.credit_code)
         if project.in_statistics:
             assert project.stage in (Stage.STARTED, Stage.PRODUCING, Stage.AT_CAPACITY)
-    assert StageChange.objects.filter(to_stage=Stage.TERMINATED).count() == Project.objects.filter(
-        stage=Stage.TERMINATED
-    ).count()
+    assert (
+        StageChange.objects.filter(to_stage=Stage.TERMINATED).count()
+        == Project.objects.filter(stage=Stage.TERMINATED).count()
+    )
 
 
 @pytest.mark.django_db

@@ -48,6 +48,7 @@ def test_list_filters_and_pagination(api, make_project, xiaoyi_staff):
     body = client.get("/api/projects/", {"stage": "contact"}).json()
     assert body["count"] == 1 and body["results"][0]["name"] == "甲项目"
     assert body["results"][0]["stage_label"] == "初步对接"
+    assert client.get("/api/projects/", {"park": 999999}).status_code == 400  # unknown park: a clear refusal
     page = client.get("/api/projects/", {"page_size": 1}).json()
     assert page["count"] == 2 and len(page["results"]) == 1 and page["next"]
 

@@ -57,6 +57,17 @@ def test_list_htmx_request_returns_only_the_results(logged_in, make_project, xia
     assert "<html" not in body and 'data-testid="totals"' in body
 
 
+def test_choosing_a_zone_refreshes_the_park_filter(logged_in, make_project, xiaoyi, xiaoyi_park, xiaoyi_staff):
+    make_project("园区里的项目", park=xiaoyi_park)
+    make_project("园区外的项目")
+    client = logged_in(xiaoyi_staff)
+    assert "梧桐新材料园" not in client.get("/projects/").content.decode()  # no zone chosen: no parks offered
+    body = client.get("/projects/", {"zone": xiaoyi.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-swap-oob="true"' in body and "梧桐新材料园" in body
+    by_park = client.get("/projects/", {"zone": xiaoyi.pk, "park": xiaoyi_park.pk}).content.decode()
+    assert "园区里的项目" in by_park and "园区外的项目" not in by_park
+
+
 def test_list_sorts_by_investment_and_flags_overdue(logged_in, make_project, xiaoyi_staff):
     small = make_project("小项目", total_investment=Decimal("10"))
     make_project("大项目", total_investment=Decimal("900000"))
