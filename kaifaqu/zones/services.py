@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kaifaqu.core.scoping import ensure_can_edit_zone
@@ -76,3 +76,38 @@ def unit_for_region(*, region: Region, name: str | None = None) -> Unit:
     default_name = f"{region.name}开发区建设工作领导组办公室" if kind == Unit.Kind.CITY else f"{region.name}商务厅"
     unit, _ = Unit.objects.get_or_create(kind=kind, region=region, defaults={"name": name or default_name})
     return unit
+
+
+@transaction.atomic
+def park_update(*, user, park: Park, name: str) -> Park:
+    ensure_can_edit_zone(user, park.zone_id)
+    park.name = (name or "").strip()
+    bag = ErrorBag()
+    full_clean_into(park, bag)
+    bag.raise_if_any()
+    park.save()
+    return park
+
+
+@transaction.atomic
+def park_delete(*, user, park: Park) -> None:
+    """Remove a park; its projects stay in the zone, no longer tied to a park."""
+    ensure_can_edit_zone(user, park.zone_id)
+    park.delete()
+
+
+@transaction.atomic
+def zone_update(*, user, zone: Zone, fields: dict) -> Zone:
+    """Change a zone's own record: only system administrators maintain the list of zones."""
+    if not getattr(user, "is_superuser", False):
+        raise PermissionDenied("只有系统管理员可以修改开发区信息。")
+    forbidden = sorted(set(fields) - {"name", "short_name", "level", "kind", "area_km2", "leading_industries"})
+    if forbidden:
+        raise ValidationError({name: "该字段不能修改。" for name in forbidden})
+    for name, value in fields.items():
+        setattr(zone, name, value.strip() or None if name == "short_name" and isinstance(value, str) else value)
+    bag = ErrorBag()
+    full_clean_into(zone, bag)
+    bag.raise_if_any()
+    zone.save()
+    return zone

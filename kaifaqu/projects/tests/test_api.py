@@ -17,7 +17,7 @@ TODAY = timezone.localdate()
 def api():
     def client_for(user):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
         return client
 
     return client_for
@@ -161,3 +161,38 @@ def test_zones_parks_and_schema(api, xiaoyi, tunliu, xiaoyi_park, xiaoyi_staff):
     assert schema.status_code == 200 and "/api/projects/{id}/move/" in schema.json()["paths"]
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs and "cdn" not in docs.lower()
+
+
+def test_parks_crud_for_zone_staff(api, xiaoyi, tunliu, xiaoyi_staff):
+    client = api(xiaoyi_staff)
+    created = client.post("/api/parks/", {"zone": xiaoyi.pk, "name": "氢能产业园"}, format="json")
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    duplicate = client.post("/api/parks/", {"zone": xiaoyi.pk, "name": "氢能产业园"}, format="json")
+    assert duplicate.status_code == 400
+    assert (
+        client.patch(f"/api/parks/{pk}/", {"name": "氢能装备产业园"}, format="json").json()["name"] == "氢能装备产业园"
+    )
+    assert client.post("/api/parks/", {"zone": tunliu.pk, "name": "越权园区"}, format="json").status_code == 400
+    assert client.delete(f"/api/parks/{pk}/").status_code == 204
+
+
+def test_zones_are_created_by_administrators_only(api, admin_user, xiaoyi_staff):
+    payload = {
+        "name": "太谷经济技术开发区",
+        "short_name": "太谷经开区",
+        "region": "140703",
+        "level": "provincial",
+        "kind": "economic",
+    }
+    assert api(xiaoyi_staff).post("/api/zones/", payload, format="json").status_code == 403
+    created = api(admin_user).post("/api/zones/", payload, format="json")
+    assert created.status_code == 201 and created.json()["region_name"].endswith("太谷区")
+    bad = api(admin_user).post(
+        "/api/zones/", payload | {"name": "某区", "short_name": "某", "region": "999999"}, format="json"
+    )
+    assert bad.status_code == 400 and "未找到行政区划代码“999999”" in bad.json()["region"][0]
+    zone_id = created.json()["id"]
+    patched = api(admin_user).patch(f"/api/zones/{zone_id}/", {"leading_industries": "农产品加工"}, format="json")
+    assert patched.status_code == 200 and patched.json()["leading_industries"] == "农产品加工"
+    assert api(admin_user).delete(f"/api/zones/{zone_id}/").status_code == 405
