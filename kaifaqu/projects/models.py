@@ -193,7 +193,11 @@ class Project(TimeStampedModel):
         verbose_name_plural = "项目"
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["zone", "stage"], name="project_zone_stage"),
+            # Covers the list's totals line for the usual filters (zone, stage, priority):
+            # the count and sum are read from the index alone, without visiting the rows.
+            models.Index(
+                fields=["zone", "stage", "priority_level", "total_investment"], name="project_zone_stage_priority"
+            ),
             models.Index(fields=["zone", "plan_year"], name="project_zone_year"),
             models.Index(fields=["stage"], name="project_stage"),
         ]
