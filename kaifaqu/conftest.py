@@ -11,24 +11,40 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
 from kaifaqu.projects.services import project_create
 from kaifaqu.regions.models import Region
-from kaifaqu.zones.models import Membership, Unit
-from kaifaqu.zones.services import park_create, unit_for_region, zone_create
+from kaifaqu.zones import roles
+from kaifaqu.zones.models import Unit
+from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 PASSWORD = "test-pass-123"
 
 
-def make_user(username: str, unit: Unit | None = None, *, superuser: bool = False):
+def make_user(username: str, unit: Unit | None = None, *roles: str, superuser: bool = False):
+    """A user in ``unit`` holding ``roles`` (codes from ``zones.roles``)."""
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, is_superuser=superuser, is_staff=superuser
     )
     if unit is not None:
-        Membership.objects.create(user=user, unit=unit)
+        membership_set(user=user, unit=unit, roles=roles)
     return user
+
+
+@pytest.fixture
+def api():
+    """``api(user)``: a REST client authenticated with the user's token."""
+
+    def client_for(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    return client_for
 
 
 @pytest.fixture
@@ -52,17 +68,17 @@ def admin_user(db):
 
 @pytest.fixture
 def xiaoyi_staff(xiaoyi):
-    return make_user("xiaoyi-staff", Unit.objects.get(zone=xiaoyi))
+    return make_user("xiaoyi-staff", Unit.objects.get(zone=xiaoyi), roles.PROJECT_OFFICER)
 
 
 @pytest.fixture
 def tunliu_staff(tunliu):
-    return make_user("tunliu-staff", Unit.objects.get(zone=tunliu))
+    return make_user("tunliu-staff", Unit.objects.get(zone=tunliu), roles.PROJECT_OFFICER)
 
 
 @pytest.fixture
 def lvliang_office(xiaoyi, tunliu):
-    return make_user("lvliang-office", unit_for_region(region=Region.objects.get(code="141100")))
+    return make_user("lvliang-office", unit_for_region(region=Region.objects.get(code="141100")), roles.LEADER)
 
 
 @pytest.fixture

@@ -62,11 +62,14 @@ def browser():
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """Regions and default plan categories: migrations load them, transactional tests flush them."""
+    """Regions, default plan categories and roles: migrations load them, transactional tests flush them."""
     from kaifaqu.projects.models import PlanCategory
     from kaifaqu.regions.data import load_regions
     from kaifaqu.regions.models import Region
+    from kaifaqu.zones.models import Role
+    from kaifaqu.zones.roles import ensure_default_roles
 
+    ensure_default_roles(Role)
     if not Region.objects.exists():
         load_regions(Region)
     for order, name in enumerate(PlanCategory.DEFAULTS, start=1):

@@ -55,13 +55,14 @@ class ServiceModelForm(StyledFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
 
 
-def editable_zones(user, zone_model):
-    """The zones whose ledger ``user`` may change, for a form's zone select."""
+def editable_zones(user, zone_model, *perms: str):
+    """The zones where ``user`` holds any of ``perms``, for a form's zone select."""
     scope = scope_for(user)
     zones = zone_model.objects.visible_to(user)
     if scope.everything:
         return zones
-    return zones.filter(pk__in=sorted(scope.editable_zone_ids))
+    allowed = frozenset().union(*(scope.zones_with(perm) for perm in perms))
+    return zones.filter(pk__in=sorted(allowed))
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

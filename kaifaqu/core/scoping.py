@@ -9,6 +9,11 @@ A user belongs to one unit (see ``zones.Unit``):
 - city office: every zone whose region lies in the city;
 - zone committee: its own zone;
 - enterprise: only its own enterprise's records.
+
+What a user may *change* within that scope comes from the roles held in the unit
+(``zones.Role``, data): each role grants permission codes from ``Perm``. A role with no
+write permission (领导) reads everything in scope and changes nothing. The matrix is
+written in docs/permissions.md, and the tests read it from there.
 """
 
 from __future__ import annotations
@@ -23,16 +28,51 @@ from django.http import Http404
 _CACHE_ATTR = "_kaifaqu_scope"
 
 
+class Perm:
+    """Permission codes a role may grant. Each applies to the records in the unit's scope."""
+
+    PROJECT_CHANGE = "project.change"  # 项目台账：项目、阶段变更、节点、进展
+    PIPELINE_CHANGE = "project.pipeline"  # 招商项目：备案前的项目（谋划储备至签约）
+    ENTERPRISE_CHANGE = "enterprise.change"  # 企业库
+    ZONE_CHANGE = "zone.change"  # 园区设置、本单位的年度分类
+    AUDIT_VIEW = "audit.view"  # 查看、导出辖区的操作记录
+
+    LABELS = {
+        PROJECT_CHANGE: "维护项目台账",
+        PIPELINE_CHANGE: "维护招商项目（备案前）",
+        ENTERPRISE_CHANGE: "维护企业信息",
+        ZONE_CHANGE: "维护园区与年度分类",
+        AUDIT_VIEW: "查看和导出操作记录",
+    }
+    ALL = frozenset(LABELS)
+    WRITES = ALL - {AUDIT_VIEW}
+
+
 @dataclass(frozen=True)
 class Scope:
     everything: bool = False
     zone_ids: frozenset[int] = field(default_factory=frozenset)
     enterprise_id: int | None = None
-    editable_zone_ids: frozenset[int] = field(default_factory=frozenset)
+    permissions: frozenset[str] = field(default_factory=frozenset)
     unit_id: int | None = None
 
-    def can_edit_zone(self, zone_id: int | None) -> bool:
-        return self.everything or (zone_id is not None and zone_id in self.editable_zone_ids)
+    def can(self, perm: str, zone_id: int | None) -> bool:
+        """May this user use ``perm`` on the records of zone ``zone_id``?"""
+        if self.everything:
+            return True
+        return perm in self.permissions and zone_id is not None and zone_id in self.zone_ids
+
+    def can_anywhere(self, perm: str) -> bool:
+        """Does the user hold ``perm`` for at least one zone (e.g. to show a 新建 button)?"""
+        return self.everything or (perm in self.permissions and bool(self.zone_ids))
+
+    def zones_with(self, perm: str) -> frozenset[int]:
+        """The zone ids where ``perm`` applies (all zones in scope, or none). Not for superusers."""
+        return self.zone_ids if perm in self.permissions else frozenset()
+
+    @property
+    def read_only(self) -> bool:
+        return not self.everything and not (self.permissions & Perm.WRITES)
 
 
 def scope_for(user) -> Scope:
@@ -64,16 +104,27 @@ def _compute_scope(user) -> Scope:
     if membership is None:
         return Scope()
     unit = membership.unit
-    zone_model = apps.get_model("zones", "Zone")
+    permissions = _role_permissions(membership, unit.kind)
     kind = unit.kind
     if kind == "zone":
-        ids = frozenset([unit.zone_id])
-        return Scope(zone_ids=ids, editable_zone_ids=ids, unit_id=unit.pk)
+        return Scope(zone_ids=frozenset([unit.zone_id]), permissions=permissions, unit_id=unit.pk)
     if kind == "enterprise":
+        # An enterprise user reads its own records; no ledger permission reaches
+        # beyond them, so none is granted (roles for enterprises carry none today).
         return Scope(zone_ids=frozenset([unit.enterprise.zone_id]), enterprise_id=unit.enterprise_id, unit_id=unit.pk)
+    zone_model = apps.get_model("zones", "Zone")
     prefix = unit.region.scope_prefix
     ids = frozenset(zone_model.objects.filter(region__code__startswith=prefix).values_list("pk", flat=True))
-    return Scope(zone_ids=ids, unit_id=unit.pk)
+    return Scope(zone_ids=ids, permissions=permissions, unit_id=unit.pk)
+
+
+def _role_permissions(membership, unit_kind: str) -> frozenset[str]:
+    """The union of the member's roles' permissions; a role not meant for this kind of unit grants nothing."""
+    granted: set[str] = set()
+    for permissions, unit_kinds in membership.roles.values_list("permissions", "unit_kinds"):
+        if unit_kind in (unit_kinds or []):
+            granted.update(code for code in permissions or [] if code in Perm.ALL)
+    return frozenset(granted)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -114,7 +165,7 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
         raise Http404("未找到该记录，或您无权查看。") from exc
 
 
-def ensure_can_edit_zone(user, zone_id: int | None) -> None:
-    """Raise ``PermissionDenied`` unless the user may change the ledger of this zone."""
-    if not scope_for(user).can_edit_zone(zone_id):
-        raise PermissionDenied("您没有修改该开发区数据的权限。")
+def ensure_can(user, perm: str, zone_id: int | None) -> None:
+    """Raise ``PermissionDenied`` unless the user holds ``perm`` for the records of this zone."""
+    if not scope_for(user).can(perm, zone_id):
+        raise PermissionDenied(f"您没有“{Perm.LABELS.get(perm, perm)}”的权限，或该开发区不在您的管辖范围内。")

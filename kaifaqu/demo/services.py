@@ -25,17 +25,23 @@ from kaifaqu.projects.services import (
     project_update,
 )
 from kaifaqu.regions.models import Region
+from kaifaqu.zones import roles
 from kaifaqu.zones.models import Membership, Park, Unit, Zone
-from kaifaqu.zones.services import park_create, unit_for_region, zone_create
+from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 from . import data
 
 DEMO_USERS = (
-    # username, display name, unit ("superuser", ("city", code), ("zone", key))
-    ("admin", "系统管理员", "superuser"),
-    ("city-lvliang", "吕梁市商务局", ("city", "141100")),
-    ("zone-xiaoyi", "孝义经开区项目专员", ("zone", "xiaoyi")),
-    ("zone-tunliu", "屯留经开区项目专员", ("zone", "tunliu")),
+    # username, display name, unit ("superuser", ("province"|"city", code), ("zone"|"enterprise", key)), roles
+    ("admin", "系统管理员", "superuser", ()),
+    ("province-shanxi", "山西省商务厅", ("province", "140000"), (roles.LEADER,)),
+    ("city-lvliang", "吕梁市商务局", ("city", "141100"), (roles.LEADER,)),
+    ("zone-xiaoyi", "孝义经开区项目专员", ("zone", "xiaoyi"), (roles.PROJECT_OFFICER,)),
+    ("zone-tunliu", "屯留经开区项目专员", ("zone", "tunliu"), (roles.PROJECT_OFFICER,)),
+    ("leader-xiaoyi", "孝义经开区领导", ("zone", "xiaoyi"), (roles.LEADER,)),
+    ("invest-tunliu", "屯留经开区招商专员", ("zone", "tunliu"), (roles.INVESTMENT_OFFICER,)),
+    ("liaison-xiaoyi", "孝义经开区包联干部", ("zone", "xiaoyi"), (roles.LIAISON_OFFICER,)),
+    ("ent-pengfei", "山西鹏飞集团有限公司", ("enterprise", "pengfei"), (roles.ENTERPRISE_USER,)),
 )
 CITY_UNIT_NAMES = {"141100": "吕梁市商务局"}
 LEADERS = ("王建军", "李志强", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "郭志强", "孙丽", "周涛")
@@ -103,20 +109,20 @@ def demo_load(*, force: bool = False) -> DemoSummary:
             count += 1
     _milestones_and_progress(admin)
     _date_history()
-    for username, display, unit in DEMO_USERS[1:]:
-        _member(_user(username, display), unit, zones)
-    return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, _, _ in DEMO_USERS))
+    for username, display, unit, role_codes in DEMO_USERS[1:]:
+        _member(_user(username, display), unit, role_codes, zones, enterprises)
+    return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
 
 
 def _wipe() -> None:
+    Membership.objects.all().delete()  # first: a membership protects its unit
     Project.objects.all().delete()
     Enterprise.objects.all().delete()
-    Membership.objects.all().delete()
     PlanCategory.objects.exclude(unit__isnull=True).delete()
     Unit.objects.all().delete()
     Park.objects.all().delete()
     Zone.objects.all().delete()
-    get_user_model().objects.filter(username__in=[name for name, _, _ in DEMO_USERS]).delete()
+    get_user_model().objects.filter(username__in=[name for name, *_ in DEMO_USERS]).delete()
 
 
 def _user(username: str, display: str, superuser: bool = False):
@@ -129,13 +135,18 @@ def _user(username: str, display: str, superuser: bool = False):
     return user
 
 
-def _member(user, unit_spec, zones) -> None:
+def _member(user, unit_spec, role_codes, zones, enterprises) -> None:
     kind, key = unit_spec
-    if kind == "city":
+    if kind in ("province", "city"):
         unit = unit_for_region(region=Region.objects.get(code=key), name=CITY_UNIT_NAMES.get(key))
+    elif kind == "enterprise":
+        enterprise = enterprises[key]
+        unit, _ = Unit.objects.get_or_create(
+            kind=Unit.Kind.ENTERPRISE, enterprise=enterprise, defaults={"name": enterprise.name}
+        )
     else:
         unit = Unit.objects.get(kind=Unit.Kind.ZONE, zone=zones[key])
-    Membership.objects.update_or_create(user=user, defaults={"unit": unit})
+    membership_set(user=user, unit=unit, roles=role_codes)
 
 
 def _zone(spec: data.ZoneSpec, admin) -> Zone:

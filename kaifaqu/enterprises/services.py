@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kaifaqu.core.scoping import ensure_can_edit_zone
+from kaifaqu.core.scoping import Perm, ensure_can
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 
 from .credit_code import normalise_credit_code
@@ -21,7 +21,7 @@ def enterprise_create(*, user, fields: dict[str, Any]) -> Enterprise:
     _reject(fields)
     zone = fields.get("zone")
     if zone is not None:  # a missing zone is reported as a field error
-        ensure_can_edit_zone(user, zone.pk)
+        ensure_can(user, Perm.ENTERPRISE_CHANGE, zone.pk)
     enterprise = Enterprise(**fields, created_by=user if getattr(user, "is_authenticated", False) else None)
     _validate_and_save(enterprise)
     return enterprise
@@ -30,9 +30,9 @@ def enterprise_create(*, user, fields: dict[str, Any]) -> Enterprise:
 @transaction.atomic
 def enterprise_update(*, user, enterprise: Enterprise, fields: dict[str, Any]) -> Enterprise:
     _reject(fields)
-    ensure_can_edit_zone(user, enterprise.zone_id)
+    ensure_can(user, Perm.ENTERPRISE_CHANGE, enterprise.zone_id)
     if "zone" in fields:
-        ensure_can_edit_zone(user, getattr(fields["zone"], "pk", None))
+        ensure_can(user, Perm.ENTERPRISE_CHANGE, getattr(fields["zone"], "pk", None))
     for name, value in fields.items():
         setattr(enterprise, name, value)
     _validate_and_save(enterprise)
@@ -41,7 +41,7 @@ def enterprise_update(*, user, enterprise: Enterprise, fields: dict[str, Any]) -
 
 @transaction.atomic
 def enterprise_delete(*, user, enterprise: Enterprise) -> None:
-    ensure_can_edit_zone(user, enterprise.zone_id)
+    ensure_can(user, Perm.ENTERPRISE_CHANGE, enterprise.zone_id)
     if enterprise.projects.exists():
         raise ValidationError("该企业是项目的建设单位，不能删除。请先修改相关项目的建设单位。")
     enterprise.delete()

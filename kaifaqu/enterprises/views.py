@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
-from kaifaqu.core.scoping import get_visible_or_404, scope_for
+from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.views import FilteredListView, add_service_errors
 from kaifaqu.projects.models import Project
 
@@ -32,6 +32,11 @@ class EnterpriseListView(FilteredListView):
     def summarise(self, queryset) -> dict:
         return {"count": queryset.order_by().values("pk").count()}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = scope_for(self.request.user).can_anywhere(Perm.ENTERPRISE_CHANGE)
+        return context
+
 
 @login_required
 def enterprise_detail(request, pk: int):
@@ -48,7 +53,7 @@ def enterprise_detail(request, pk: int):
         {
             "enterprise": enterprise,
             "projects": projects,
-            "can_edit": scope_for(request.user).can_edit_zone(enterprise.zone_id),
+            "can_edit": scope_for(request.user).can(Perm.ENTERPRISE_CHANGE, enterprise.zone_id),
         },
     )
 
@@ -70,7 +75,7 @@ def enterprise_create(request):
 @login_required
 def enterprise_edit(request, pk: int):
     enterprise = get_visible_or_404(Enterprise, request.user, pk=pk)
-    if not scope_for(request.user).can_edit_zone(enterprise.zone_id):
+    if not scope_for(request.user).can(Perm.ENTERPRISE_CHANGE, enterprise.zone_id):
         raise PermissionDenied("您只能查看该企业，不能修改。")
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifaqu.core.forms import DateInput, ServiceModelForm, StyledFormMixin, editable_zones
+from kaifaqu.core.scoping import Perm
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.zones.models import Park, Zone
 
@@ -48,7 +49,7 @@ class ProjectForm(ServiceModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["zone"].queryset = editable_zones(user, Zone)
+        self.fields["zone"].queryset = editable_zones(user, Zone, Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE)
         self.fields["zone"].empty_label = "请选择开发区"
         self.fields["zone"].widget.attrs.update(
             {"hx-get": reverse("projects:zone_fields"), "hx-target": "#zone-fields", "hx-trigger": "change"}

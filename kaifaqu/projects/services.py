@@ -6,10 +6,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kaifaqu.core.scoping import ensure_can_edit_zone
+from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 
 from . import lifecycle
@@ -20,6 +20,32 @@ from .project_code import normalise_project_code
 LIFECYCLE_FIELDS = frozenset({"stage", "terminated_from", *lifecycle.STAGE_DATE_FIELDS})
 # Fields a user may not set at all.
 SYSTEM_FIELDS = frozenset({"id", "created_by", "created_at", "updated_at"})
+# The investment-promotion stages (招商): a 招商专员 keeps a project until it is filed (备案).
+PIPELINE_STAGES = frozenset(lifecycle.ORDER[: lifecycle.RANK[Stage.FILED]])
+
+
+def can_change_project(user, project: Project, *, to_stage: str | None = None) -> bool:
+    """May ``user`` change ``project`` (and, for a stage move, move it to ``to_stage``)?
+
+    项目台账 permission covers every project of the zone; the 招商 permission covers the
+    projects still in the 招商 stages, and moves that keep them there or terminate them.
+    """
+    scope = scope_for(user)
+    if scope.can(Perm.PROJECT_CHANGE, project.zone_id):
+        return True
+    if not scope.can(Perm.PIPELINE_CHANGE, project.zone_id):
+        return False
+    current = project.terminated_from if project.stage == Stage.TERMINATED else project.stage
+    target_ok = to_stage is None or to_stage in PIPELINE_STAGES or to_stage == Stage.TERMINATED
+    return current in PIPELINE_STAGES and target_ok
+
+
+def ensure_can_change_project(user, project: Project, *, to_stage: str | None = None) -> None:
+    if can_change_project(user, project, to_stage=to_stage):
+        return
+    if scope_for(user).can(Perm.PIPELINE_CHANGE, project.zone_id):
+        raise PermissionDenied("招商专员只能维护备案前（谋划储备至签约）的项目；备案及以后的阶段由项目专员维护。")
+    raise PermissionDenied("您没有维护该项目台账的权限，或该项目不在您的管辖范围内。")
 
 
 @transaction.atomic
@@ -33,10 +59,9 @@ def project_create(
 ) -> Project:
     """Register a project, optionally already at a later stage (its step dates are then required)."""
     _reject_fields(fields, LIFECYCLE_FIELDS | SYSTEM_FIELDS, "请通过“阶段”和各阶段日期设置，不能直接填写。")
-    zone = fields.get("zone")
-    if zone is not None:  # a missing zone is reported as a field error below
-        ensure_can_edit_zone(user, zone.pk)
     project = Project(**fields, created_by=user)
+    if project.zone_id is not None:  # a missing zone is reported as a field error below
+        ensure_can_change_project(user, project, to_stage=stage)
     project.project_code = normalise_project_code(project.project_code) or None
     bag = ErrorBag()
     plan = None
@@ -68,10 +93,10 @@ def project_update(*, user, project: Project, fields: dict[str, Any]) -> Project
     """Change a project's ledger fields. The stage and its dates change only by a stage move."""
     _reject_fields(fields, LIFECYCLE_FIELDS, "阶段及各阶段日期请通过“变更阶段”修改。")
     _reject_fields(fields, SYSTEM_FIELDS, "该字段由系统维护，不能修改。")
-    ensure_can_edit_zone(user, project.zone_id)
-    if "zone" in fields:
-        ensure_can_edit_zone(user, getattr(fields["zone"], "pk", None))
+    ensure_can_change_project(user, project)
     _apply(project, fields)
+    if "zone" in fields:
+        ensure_can_change_project(user, project)
     if "project_code" in fields:
         project.project_code = normalise_project_code(project.project_code) or None
     bag = ErrorBag()
@@ -92,7 +117,7 @@ def project_move_stage(
     reason: str = "",
 ) -> StageChange:
     """Move a project along its lifecycle (forward with dates; back or terminate with a reason)."""
-    ensure_can_edit_zone(user, project.zone_id)
+    ensure_can_change_project(user, project, to_stage=to_stage)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     plan = lifecycle.plan_move(
         locked, to_stage=to_stage, dates=dates, project_code=project_code, reason=reason, today=local_today()
@@ -108,7 +133,7 @@ def project_move_stage(
 
 @transaction.atomic
 def project_delete(*, user, project: Project) -> None:
-    ensure_can_edit_zone(user, project.zone_id)
+    ensure_can_change_project(user, project)
     project.delete()
 
 
@@ -123,7 +148,7 @@ def milestone_create(
     note: str = "",
     actual_on: datetime.date | None = None,
 ) -> Milestone:
-    ensure_can_edit_zone(user, project.zone_id)
+    ensure_can_change_project(user, project)
     milestone = Milestone(
         project=project,
         name=(name or "").strip(),
@@ -138,7 +163,7 @@ def milestone_create(
 
 @transaction.atomic
 def milestone_update(*, user, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
-    ensure_can_edit_zone(user, milestone.project.zone_id)
+    ensure_can_change_project(user, milestone.project)
     _reject_fields(fields, {"project", "id", "created_at"}, "不能修改节点所属的项目。")
     _apply(milestone, fields)
     _save_milestone(milestone)
@@ -153,7 +178,7 @@ def milestone_complete(*, user, milestone: Milestone, actual_on: datetime.date |
 
 @transaction.atomic
 def milestone_delete(*, user, milestone: Milestone) -> None:
-    ensure_can_edit_zone(user, milestone.project.zone_id)
+    ensure_can_change_project(user, milestone.project)
     milestone.delete()
 
 
@@ -171,7 +196,7 @@ def progress_create(
     *, user, project: Project, reported_on: datetime.date, text: str, investment: Decimal | None = None
 ) -> ProgressReport:
     """Record progress. Investment reported in the project's plan year adds to its 年度完成投资."""
-    ensure_can_edit_zone(user, project.zone_id)
+    ensure_can_change_project(user, project)
     report = ProgressReport(
         project=project,
         reported_on=reported_on,
@@ -191,7 +216,7 @@ def progress_create(
 
 @transaction.atomic
 def progress_delete(*, user, report: ProgressReport) -> None:
-    ensure_can_edit_zone(user, report.project.zone_id)
+    ensure_can_change_project(user, report.project)
     _add_year_investment(report.project, report, sign=-1)
     report.delete()
 
@@ -269,11 +294,11 @@ def _record_move(project: Project, plan: lifecycle.MovePlan, *, user, reason: st
 @transaction.atomic
 def plan_category_create(*, user, name: str, order: int = 100) -> PlanCategory:
     """Add a plan category to the user's own unit's vocabulary (DESIGN: each unit can extend it)."""
-    from kaifaqu.core.scoping import scope_for
-
     scope = scope_for(user)
     if scope.unit_id is None:
         raise ValidationError("只有归属某个单位的用户才能添加年度分类；默认分类请在管理后台维护。")
+    if not scope.can_anywhere(Perm.ZONE_CHANGE):
+        raise PermissionDenied("您没有“维护园区与年度分类”的权限。")
     name = (name or "").strip()
     category = PlanCategory(name=name, order=order, unit_id=scope.unit_id)
     bag = ErrorBag()

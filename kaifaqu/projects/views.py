@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kaifaqu.core.money import format_yi
-from kaifaqu.core.scoping import get_visible_or_404, scope_for
+from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redirect
 
 from . import lifecycle, services
@@ -71,9 +71,8 @@ class ProjectListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = scope_for(self.request.user).everything or bool(
-            scope_for(self.request.user).editable_zone_ids
-        )
+        scope = scope_for(self.request.user)
+        context["can_create"] = scope.can_anywhere(Perm.PROJECT_CHANGE) or scope.can_anywhere(Perm.PIPELINE_CHANGE)
         return context
 
 
@@ -86,7 +85,7 @@ def project_detail(request, pk: int):
     )
     context = project_detail_context(project)
     context.update(
-        can_edit=scope_for(request.user).can_edit_zone(project.zone_id),
+        can_edit=services.can_change_project(request.user, project),
         stage_badge=stage_badge(project),
         milestone_form=MilestoneForm(prefix="milestone"),
         progress_form=ProgressForm(prefix="progress"),
@@ -266,7 +265,7 @@ def plan_categories(request):
 
 
 def _require_edit(request, project: Project) -> None:
-    if not scope_for(request.user).can_edit_zone(project.zone_id):
+    if not services.can_change_project(request.user, project):
         raise PermissionDenied("您只能查看该项目，不能修改。")
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Membership, Park, Unit, Zone
+from .models import Membership, Park, Role, Unit, Zone
 
 
 class ParkInline(admin.TabularInline):
@@ -27,8 +27,25 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region", "zone", "enterprise"]
 
 
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "permissions", "unit_kinds", "description"]
+    search_fields = ["name", "code"]
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "unit", "title"]
+    """A role not meant for the unit's kind is ignored by the scope (see ``core.scoping``)."""
+
+    list_display = ["user", "unit", "title", "role_names"]
+    list_filter = ["roles", "unit__kind"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+    filter_horizontal = ["roles"]
+
+    @admin.display(description="角色")
+    def role_names(self, membership: Membership) -> str:
+        return "、".join(role.name for role in membership.roles.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles")

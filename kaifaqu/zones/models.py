@@ -124,14 +124,39 @@ class Unit(models.Model):
         return self.name
 
 
+class Role(models.Model):
+    """What a member may do within the unit's scope (系统管理员, 领导, 项目专员, …).
+
+    Roles are data: ``permissions`` lists codes from ``core.scoping.Perm`` and
+    ``unit_kinds`` the kinds of unit whose members may hold the role. The defaults are
+    created by a migration; docs/permissions.md is the matrix they implement.
+    """
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField("角色名称", max_length=30, unique=True)
+    permissions = models.JSONField("权限", default=list, blank=True)
+    unit_kinds = models.JSONField("适用单位类型", default=list)
+    description = models.CharField("说明", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
-    """A user's place: exactly one unit per user."""
+    """A user's place: exactly one unit per user, with the roles held there."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="membership"
     )
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="memberships")
     title = models.CharField("职务", max_length=50, blank=True)
+    roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="memberships")
 
     class Meta:
         verbose_name = "单位成员"

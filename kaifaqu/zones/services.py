@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kaifaqu.core.scoping import ensure_can_edit_zone
+from kaifaqu.core.scoping import Perm, ensure_can, forget_scope
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 from kaifaqu.regions.models import Region
 
-from .models import Park, Unit, Zone
+from .models import Membership, Park, Role, Unit, Zone
 
 
 def guess_kind(name: str) -> str:
@@ -59,7 +59,7 @@ def zone_create(
 
 @transaction.atomic
 def park_create(*, user, zone: Zone, name: str) -> Park:
-    ensure_can_edit_zone(user, zone.pk)
+    ensure_can(user, Perm.ZONE_CHANGE, zone.pk)
     park = Park(zone=zone, name=(name or "").strip())
     bag = ErrorBag()
     full_clean_into(park, bag)
@@ -80,7 +80,7 @@ def unit_for_region(*, region: Region, name: str | None = None) -> Unit:
 
 @transaction.atomic
 def park_update(*, user, park: Park, name: str) -> Park:
-    ensure_can_edit_zone(user, park.zone_id)
+    ensure_can(user, Perm.ZONE_CHANGE, park.zone_id)
     park.name = (name or "").strip()
     bag = ErrorBag()
     full_clean_into(park, bag)
@@ -92,7 +92,7 @@ def park_update(*, user, park: Park, name: str) -> Park:
 @transaction.atomic
 def park_delete(*, user, park: Park) -> None:
     """Remove a park; its projects stay in the zone, no longer tied to a park."""
-    ensure_can_edit_zone(user, park.zone_id)
+    ensure_can(user, Perm.ZONE_CHANGE, park.zone_id)
     park.delete()
 
 
@@ -111,3 +111,21 @@ def zone_update(*, user, zone: Zone, fields: dict) -> Zone:
     bag.raise_if_any()
     zone.save()
     return zone
+
+
+@transaction.atomic
+def membership_set(*, user, unit: Unit, roles: list[str] | tuple[str, ...] = (), title: str = "") -> Membership:
+    """Place ``user`` in ``unit`` with the roles of the given codes (replacing earlier ones)."""
+    found = {role.code: role for role in Role.objects.filter(code__in=roles)}
+    bag = ErrorBag()
+    unknown = [code for code in roles if code not in found]
+    if unknown:
+        bag.add("roles", f"未知的角色：{'、'.join(unknown)}。")
+    misplaced = [role.name for role in found.values() if unit.kind not in role.unit_kinds]
+    if misplaced:
+        bag.add("roles", f"{unit.get_kind_display()}的成员不能担任：{'、'.join(misplaced)}。")
+    bag.raise_if_any()
+    membership, _ = Membership.objects.update_or_create(user=user, defaults={"unit": unit, "title": title})
+    membership.roles.set(found.values())
+    forget_scope(user)
+    return membership

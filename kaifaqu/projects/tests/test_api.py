@@ -2,25 +2,13 @@
 
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kaifaqu.conftest import PASSWORD
 from kaifaqu.projects.models import Project, Stage
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def api():
-    def client_for(user):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client
-
-    return client_for
 
 
 def test_token_is_issued_for_username_and_password(xiaoyi_staff):

@@ -28,5 +28,5 @@ class Command(KaifaquCommand):
 
 def print_logins() -> str:
     lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
-    lines += [f"  {username:<14} {display}" for username, display, _ in DEMO_USERS]
+    lines += [f"  {username:<14} {display}" for username, display, *_ in DEMO_USERS]
     return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""The scope walk: every URL of the product, tried by users who must not see 孝义's records.
+
+The walk enumerates the URL configuration itself, so a new page or endpoint is walked
+without anyone remembering to add it: a URL that takes a record id must be listed in
+``TARGETS`` (the test fails otherwise), and every URL without one is read with filters
+pointing at the hidden records and must not mention any of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from kaifaqu.conftest import make_user
+from kaifaqu.enterprises.credit_code import make_credit_code
+from kaifaqu.enterprises.services import enterprise_create
+from kaifaqu.projects.models import Stage
+from kaifaqu.projects.services import milestone_create, plan_category_create, progress_create, project_create
+from kaifaqu.regions.models import Region
+from kaifaqu.zones import roles
+from kaifaqu.zones.models import Unit
+from kaifaqu.zones.services import park_create, unit_for_region
+
+TODAY = timezone.localdate()
+
+# URL name → which hidden record its ``pk`` names.
+TARGETS = {
+    "projects:detail": "project",
+    "projects:edit": "project",
+    "projects:delete": "project",
+    "projects:move": "project",
+    "projects:milestone_add": "project",
+    "projects:progress_add": "project",
+    "projects:milestone_complete": "milestone",
+    "projects:milestone_delete": "milestone",
+    "projects:progress_delete": "progress",
+    "enterprises:detail": "enterprise",
+    "enterprises:edit": "enterprise",
+    "zones:detail": "zone",
+    "zone-detail": "zone",
+    "park-detail": "park",
+    "enterprise-detail": "enterprise",
+    "project-detail": "project",
+    "project-history": "project",
+    "project-move": "project",
+    "milestone-detail": "milestone",
+    "milestone-complete": "milestone",
+    "progress-detail": "progress",
+    "plan-category-detail": "plan_category",
+}
+# What an enterprise user may legitimately see of its own zone: the zone, its parks and
+# its plan-category vocabulary (the labels its own projects are filed under).
+ZONE_LEVEL = {"zone", "park", "plan_category"}
+
+
+def walk_urls():
+    """(name, kwargs) of every named URL outside the admin site, without format-suffix twins."""
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(
+                    pattern.url_patterns, namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                )
+            elif pattern.name:
+                yield namespace + pattern.name, frozenset(pattern.pattern.regex.groupindex)
+
+    seen = []
+    for name, kwargs in walk(get_resolver().url_patterns):
+        if not name.startswith("admin:") and "format" not in kwargs and (name, kwargs) not in seen:
+            seen.append((name, kwargs))
+    return seen
+
+
+@pytest.fixture
+def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
+    """孝义 records, each with a name that must never reach the walkers."""
+    xiaoyi_admin = make_user("xiaoyi-admin", Unit.objects.get(zone=xiaoyi), roles.ADMIN)
+    owner = enterprise_create(
+        user=admin_user,
+        fields={"name": "保密企业乙有限公司", "zone": xiaoyi, "credit_code": make_credit_code("141181", "55555555")},
+    )
+    project = project_create(
+        user=admin_user,
+        fields={
+            "name": "保密项目甲",
+            "zone": xiaoyi,
+            "enterprise": owner,
+            "total_investment": 1,
+            "plan_year": TODAY.year,
+        },
+        stage=Stage.CONTACT,
+        stage_dates={"contact_on": TODAY},
+    )
+    return {
+        "zone": xiaoyi,
+        "park": park_create(user=admin_user, zone=xiaoyi, name="保密园区丙"),
+        "enterprise": owner,
+        "project": project,
+        "milestone": milestone_create(user=admin_user, project=project, name="保密节点丁", planned_on=TODAY),
+        "progress": progress_create(
+            user=admin_user, project=project, reported_on=TODAY - datetime.timedelta(days=1), text="保密进展戊"
+        ),
+        "plan_category": plan_category_create(user=xiaoyi_admin, name="保密分类己"),
+        "secrets": {
+            "保密项目甲",
+            "保密企业乙",
+            "保密园区丙",
+            "保密节点丁",
+            "保密进展戊",
+            "保密分类己",
+            "孝义经济技术开发区",
+        },
+    }
+
+
+@pytest.fixture(params=["other-zone", "other-city", "other-enterprise"])
+def walker(request, tunliu, xiaoyi, admin_user, xiaoyi_enterprise):
+    """Users who must not see the hidden records: 屯留's staff, 长治's office, another 孝义 enterprise."""
+    if request.param == "other-zone":
+        user = make_user("walker", Unit.objects.get(zone=tunliu), roles.PROJECT_OFFICER)
+    elif request.param == "other-city":
+        user = make_user("walker", unit_for_region(region=Region.objects.get(code="140400")), roles.ADMIN)
+    else:
+        unit = Unit.objects.create(kind="enterprise", enterprise=xiaoyi_enterprise, name=xiaoyi_enterprise.name)
+        user = make_user("walker", unit, roles.ENTERPRISE_USER)
+    user.walker_kind = request.param
+    return user
+
+
+def test_every_url_with_a_record_id_is_walked(db):
+    unlisted = [name for name, kwargs in walk_urls() if "pk" in kwargs and name not in TARGETS]
+    assert unlisted == [], f"这些地址带记录编号，请在 TARGETS 中登记它们指向的记录：{unlisted}"
+
+
+def test_records_outside_the_scope_answer_404_everywhere(walker, hidden):
+    page = Client()
+    page.force_login(walker)
+    for name, kwargs in walk_urls():
+        if "pk" not in kwargs:
+            continue
+        target = TARGETS[name]
+        if walker.walker_kind == "other-enterprise" and target in ZONE_LEVEL:
+            continue  # an enterprise sees its own zone and parks
+        url = reverse(name, kwargs={"pk": hidden[target].pk})
+        assert page.get(url).status_code in (404, 405), url
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(page, method)(url, content_type="application/json", data="{}")
+            assert response.status_code in (404, 405), f"{method.upper()} {url}: {response.status_code}"
+        assert page.post(url, {"name": "改名"}).status_code in (404, 405), url
+
+
+def test_lists_searches_selects_and_statistics_never_mention_hidden_records(walker, hidden):
+    page = Client()
+    page.force_login(walker)
+    secrets = set(hidden["secrets"])
+    if walker.walker_kind == "other-enterprise":
+        secrets -= {"孝义经济技术开发区", "保密园区丙", "保密分类己"}
+    probes = {
+        "zone": hidden["zone"].pk,
+        "park": hidden["park"].pk,
+        "enterprise": hidden["enterprise"].pk,
+        "project": hidden["project"].pk,
+        "plan_category": hidden["plan_category"].pk,
+        "q": "保密",
+    }
+    for name, kwargs in walk_urls():
+        if kwargs or name in ("logout",):
+            continue
+        url = reverse(name)
+        for params in ({}, probes, {"q": "保密"}, {"search": "保密"}):
+            response = page.get(url, params)
+            body = response.content.decode("utf-8", errors="replace")
+            leaked = sorted(secret for secret in secrets if secret in body)
+            assert leaked == [], f"{url}?{params} 泄露了 {leaked}（状态 {response.status_code}）"
