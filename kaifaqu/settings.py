@@ -39,6 +39,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEMO or DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Behind a reverse proxy that sets X-Forwarded-For, the audit trail records the client's
+# address from it; never trust the header when clients can reach the app directly.
+KAIFAQU_TRUST_X_FORWARDED_FOR = env_bool("KAIFAQU_TRUST_X_FORWARDED_FOR", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "kaifaqu.core",
+    "kaifaqu.audit",
     "kaifaqu.regions",
     "kaifaqu.zones",
     "kaifaqu.enterprises",
@@ -74,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kaifaqu.audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "kaifaqu.urls"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/", include("kaifaqu.projects.urls")),
     path("enterprises/", include("kaifaqu.enterprises.urls")),
     path("zones/", include("kaifaqu.zones.urls")),
+    path("audit/", include("kaifaqu.audit.urls")),
     path("api/", include("kaifaqu.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .validation import EditConflict
 
 
 class Pagination(PageNumberPagination):
@@ -19,7 +22,19 @@ class Pagination(PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Services raise Django's ``ValidationError``: answer it as a 400 with field → messages."""
+    """Services raise Django's ``ValidationError``: answer it as a 400 with field → messages.
+
+    An edit based on an outdated version answers 409 with what changed meanwhile.
+    """
+    if isinstance(exc, EditConflict):
+        changes = [
+            {"user": entry.username, "at": entry.at.isoformat(), "action": entry.action, "changes": entry.changes}
+            for entry in exc.entries
+        ]
+        return Response(
+            {"detail": exc.message, "current_version": exc.current_version, "changes": changes},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .scoping import scope_for
+from .scoping import Perm, scope_for
 
 
 def site(request) -> dict:
@@ -13,4 +13,5 @@ def site(request) -> dict:
         "DEMO_MODE": settings.DEMO,
         "user_unit": membership.unit if membership else None,
         "user_scope": scope_for(user) if user is not None else None,
+        "can_view_audit": user is not None and scope_for(user).can_anywhere(Perm.AUDIT_VIEW),
     }

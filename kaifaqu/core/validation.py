@@ -33,6 +33,15 @@ class ErrorBag:
             raise ValidationError(self.errors)
 
 
+class EditConflict(ValidationError):
+    """The record changed since the user loaded it; ``entries`` say who changed what meanwhile."""
+
+    def __init__(self, message: str, *, current_version: int, entries: list) -> None:
+        super().__init__(message, code="conflict")
+        self.current_version = current_version
+        self.entries = entries
+
+
 def full_clean_into(instance: models.Model, bag: ErrorBag, exclude: list[str] | None = None) -> None:
     """Run the model's own field, choice and uniqueness checks, collecting their messages."""
     try:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kaifaqu.audit import trail
 from kaifaqu.core.scoping import Perm, ensure_can
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 
@@ -24,6 +25,7 @@ def enterprise_create(*, user, fields: dict[str, Any]) -> Enterprise:
         ensure_can(user, Perm.ENTERPRISE_CHANGE, zone.pk)
     enterprise = Enterprise(**fields, created_by=user if getattr(user, "is_authenticated", False) else None)
     _validate_and_save(enterprise)
+    trail.record_create(user=user, instance=enterprise)
     return enterprise
 
 
@@ -33,9 +35,11 @@ def enterprise_update(*, user, enterprise: Enterprise, fields: dict[str, Any]) -
     ensure_can(user, Perm.ENTERPRISE_CHANGE, enterprise.zone_id)
     if "zone" in fields:
         ensure_can(user, Perm.ENTERPRISE_CHANGE, getattr(fields["zone"], "pk", None))
+    before = trail.stored_snapshot(enterprise)
     for name, value in fields.items():
         setattr(enterprise, name, value)
     _validate_and_save(enterprise)
+    trail.record_update(user=user, instance=enterprise, before=before)
     return enterprise
 
 
@@ -44,6 +48,7 @@ def enterprise_delete(*, user, enterprise: Enterprise) -> None:
     ensure_can(user, Perm.ENTERPRISE_CHANGE, enterprise.zone_id)
     if enterprise.projects.exists():
         raise ValidationError("该企业是项目的建设单位，不能删除。请先修改相关项目的建设单位。")
+    trail.record_delete(user=user, instance=enterprise)
     enterprise.delete()
 
 

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
+from kaifaqu.audit.selectors import record_history
+from kaifaqu.audit.trail import record_key
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.views import FilteredListView, add_service_errors
 from kaifaqu.projects.models import Project
@@ -54,6 +56,8 @@ def enterprise_detail(request, pk: int):
             "enterprise": enterprise,
             "projects": projects,
             "can_edit": scope_for(request.user).can(Perm.ENTERPRISE_CHANGE, enterprise.zone_id),
+            "history": record_history(request.user, record_key(enterprise)),
+            "record_key": record_key(enterprise),
         },
     )
 

@@ -51,11 +51,17 @@ class ProjectViewSet(viewsets.ModelViewSet):
             stage_dates={name: data.get(name) for name in lifecycle.STAGE_DATE_FIELDS},
         )
 
+    def update(self, request, *args, **kwargs):
+        # A read-only user is told so (403) before anything about the request body.
+        services.ensure_can_change_project(request.user, self.get_object())
+        return super().update(request, *args, **kwargs)
+
     def perform_update(self, serializer):
         serializer.instance = services.project_update(
             user=self.request.user,
             project=serializer.instance,
             fields=service_fields(serializer.validated_data, PROJECT_FIELDS),
+            expected_version=serializer.validated_data["version"],
         )
 
     def perform_destroy(self, instance):
@@ -75,6 +81,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
             dates=data["dates"],
             project_code=data["project_code"],
             reason=data["reason"],
+            expected_version=data["version"],
         )
         return Response(StageChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 

@@ -49,6 +49,11 @@ class ProjectForm(ServiceModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            # The version the user is editing: a save based on it is refused if someone saved meanwhile.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
         self.fields["zone"].queryset = editable_zones(user, Zone, Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE)
         self.fields["zone"].empty_label = "请选择开发区"
         self.fields["zone"].widget.attrs.update(

@@ -177,6 +177,9 @@ class Project(TimeStampedModel):
     liaison_leader = models.CharField("包联领导", max_length=50, blank=True)
     agent = models.CharField("代办员", max_length=50, blank=True)
     task_force = models.CharField("工作专班", max_length=200, blank=True)
+    # Raised by every change of the ledger fields: an edit based on an older version is
+    # refused instead of overwriting what someone else saved meanwhile.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",
@@ -278,6 +281,10 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def audit_owner(self):
+        """Its history shows on the project's page."""
+        return self.project
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.actual_on is None and self.planned_on < (today or local_today())
 
@@ -313,3 +320,7 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reported_on} {self.text[:20]}"
+
+    def audit_owner(self):
+        """Its history shows on the project's page."""
+        return self.project

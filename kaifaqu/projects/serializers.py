@@ -34,6 +34,11 @@ class ProjectSerializer(serializers.ModelSerializer):
     plan_category_name = serializers.CharField(source="plan_category.name", read_only=True, default=None)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     priority_level_label = serializers.CharField(source="get_priority_level_display", read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="读取时为当前版本；修改（PUT/PATCH）时须回传所依据的版本，期间若有他人保存则返回 409 及其修改内容。",
+    )
 
     class Meta:
         model = Project
@@ -49,6 +54,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "priority_level_label",
             *STAGE_DATE_FIELDS,
             "terminated_from",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -62,6 +68,13 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
         # Model validators run once, in the service, so every entry point answers alike.
         extra_kwargs = {"project_code": {"validators": []}}
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": "请回传您所依据的版本号（读取该项目时返回的 version），以免覆盖他人在此期间的修改。"}
+            )
+        return attrs
 
 
 class ProjectCreateSerializer(ProjectSerializer):
@@ -93,6 +106,9 @@ class StageMoveSerializer(serializers.Serializer):
     )
     project_code = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, min_value=1, allow_null=True, default=None, help_text="所依据的项目版本（可选）。"
+    )
 
 
 class StageChangeSerializer(serializers.ModelSerializer):

@@ -9,8 +9,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from kaifaqu.audit import trail
+from kaifaqu.audit.selectors import changes_since, describe_changes
 from kaifaqu.core.scoping import Perm, scope_for
-from kaifaqu.core.validation import ErrorBag, full_clean_into
+from kaifaqu.core.validation import EditConflict, ErrorBag, full_clean_into
 
 from . import lifecycle
 from .models import Milestone, PlanCategory, ProgressReport, Project, Stage, StageChange, local_today
@@ -85,24 +87,34 @@ def project_create(
     project.save()
     if plan is not None:
         _record_move(project, plan, user=user, reason=reason or "新建项目时登记的阶段")
+    trail.record_create(user=user, instance=project)
     return project
 
 
 @transaction.atomic
-def project_update(*, user, project: Project, fields: dict[str, Any]) -> Project:
-    """Change a project's ledger fields. The stage and its dates change only by a stage move."""
+def project_update(*, user, project: Project, fields: dict[str, Any], expected_version: int | None = None) -> Project:
+    """Change a project's ledger fields. The stage and its dates change only by a stage move.
+
+    ``expected_version`` is the version the user's form or request was based on: when
+    someone else saved in between, the change is refused with what they changed.
+    """
     _reject_fields(fields, LIFECYCLE_FIELDS, "阶段及各阶段日期请通过“变更阶段”修改。")
-    _reject_fields(fields, SYSTEM_FIELDS, "该字段由系统维护，不能修改。")
+    _reject_fields(fields, SYSTEM_FIELDS | {"version"}, "该字段由系统维护，不能修改。")
     ensure_can_change_project(user, project)
-    _apply(project, fields)
+    stored = _lock_current(project, expected_version)
+    before = trail.snapshot(stored)
+    _apply(stored, fields)
     if "zone" in fields:
-        ensure_can_change_project(user, project)
+        ensure_can_change_project(user, stored)
     if "project_code" in fields:
-        project.project_code = normalise_project_code(project.project_code) or None
+        stored.project_code = normalise_project_code(stored.project_code) or None
     bag = ErrorBag()
-    _validate_project(project, bag)
+    _validate_project(stored, bag)
     bag.raise_if_any()
-    project.save()
+    stored.version += 1
+    stored.save()
+    trail.record_update(user=user, instance=stored, before=before)
+    _copy_fields(stored, into=project)
     return project
 
 
@@ -115,10 +127,12 @@ def project_move_stage(
     dates: dict[str, datetime.date | None] | None = None,
     project_code: str | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> StageChange:
     """Move a project along its lifecycle (forward with dates; back or terminate with a reason)."""
     ensure_can_change_project(user, project, to_stage=to_stage)
-    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked = _lock_current(project, expected_version)
+    before = trail.snapshot(locked)
     plan = lifecycle.plan_move(
         locked, to_stage=to_stage, dates=dates, project_code=project_code, reason=reason, today=local_today()
     )
@@ -126,14 +140,17 @@ def project_move_stage(
     bag = ErrorBag()
     _validate_project(locked, bag)
     bag.raise_if_any()
+    locked.version += 1
     locked.save()
-    _apply(project, {name: getattr(locked, name) for name in plan.updates} | {"updated_at": locked.updated_at})
+    _copy_fields(locked, into=project)
+    trail.record_move(user=user, instance=locked, before=before, note=(reason or "").strip())
     return _record_move(locked, plan, user=user, reason=reason)
 
 
 @transaction.atomic
 def project_delete(*, user, project: Project) -> None:
     ensure_can_change_project(user, project)
+    trail.record_delete(user=user, instance=project)
     project.delete()
 
 
@@ -158,6 +175,7 @@ def milestone_create(
         actual_on=actual_on,
     )
     _save_milestone(milestone)
+    trail.record_create(user=user, instance=milestone)
     return milestone
 
 
@@ -165,8 +183,10 @@ def milestone_create(
 def milestone_update(*, user, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
     ensure_can_change_project(user, milestone.project)
     _reject_fields(fields, {"project", "id", "created_at"}, "不能修改节点所属的项目。")
+    before = trail.stored_snapshot(milestone)
     _apply(milestone, fields)
     _save_milestone(milestone)
+    trail.record_update(user=user, instance=milestone, before=before)
     return milestone
 
 
@@ -179,6 +199,7 @@ def milestone_complete(*, user, milestone: Milestone, actual_on: datetime.date |
 @transaction.atomic
 def milestone_delete(*, user, milestone: Milestone) -> None:
     ensure_can_change_project(user, milestone.project)
+    trail.record_delete(user=user, instance=milestone)
     milestone.delete()
 
 
@@ -210,24 +231,51 @@ def progress_create(
         bag.add("reported_on", f"进展日期（{reported_on}）不能晚于今天。")
     bag.raise_if_any()
     report.save()
-    _add_year_investment(project, report, sign=1)
+    trail.record_create(user=user, instance=report)
+    _add_year_investment(project, report, sign=1, user=user)
     return report
 
 
 @transaction.atomic
 def progress_delete(*, user, report: ProgressReport) -> None:
     ensure_can_change_project(user, report.project)
-    _add_year_investment(report.project, report, sign=-1)
+    trail.record_delete(user=user, instance=report)
+    _add_year_investment(report.project, report, sign=-1, user=user)
     report.delete()
 
 
-def _add_year_investment(project: Project, report: ProgressReport, *, sign: int) -> None:
+def _add_year_investment(project: Project, report: ProgressReport, *, sign: int, user) -> None:
     if report.reported_on.year != project.plan_year or not report.investment:
         return
     locked = Project.objects.select_for_update().get(pk=project.pk)
+    before = trail.snapshot(locked)
     locked.year_completed_investment = max(Decimal("0"), locked.year_completed_investment + sign * report.investment)
-    locked.save(update_fields=["year_completed_investment", "updated_at"])
-    project.year_completed_investment = locked.year_completed_investment
+    locked.version += 1
+    locked.save(update_fields=["year_completed_investment", "version", "updated_at"])
+    trail.record_update(user=user, instance=locked, before=before, note="由进展中的本期完成投资累计")
+    _copy_fields(locked, into=project)
+
+
+def _lock_current(project: Project, expected_version: int | None) -> Project:
+    """The stored row, locked for this transaction; refused if it moved past ``expected_version``."""
+    stored = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and stored.version != expected_version:
+        entries = changes_since(stored, expected_version)
+        raise EditConflict(
+            f"在您打开之后，该项目已被修改：{describe_changes(entries)}。"
+            "您的修改尚未保存；请核对后再次保存（再次保存将以您填写的内容为准）。",
+            current_version=stored.version,
+            entries=entries,
+        )
+    return stored
+
+
+def _copy_fields(source: Project, *, into: Project) -> None:
+    """Make the caller's instance show what was saved."""
+    if into is source:
+        return
+    for field in Project._meta.concrete_fields:
+        setattr(into, field.attname, getattr(source, field.attname))
 
 
 def _apply(instance, values: dict[str, Any]) -> None:
@@ -307,4 +355,5 @@ def plan_category_create(*, user, name: str, order: int = 100) -> PlanCategory:
         bag.add("name", f"“{name}”已是默认分类，无需重复添加。")
     bag.raise_if_any()
     category.save()
+    trail.record_create(user=user, instance=category)
     return category

@@ -10,8 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kaifaqu.audit.selectors import record_history
+from kaifaqu.audit.trail import record_key
 from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
+from kaifaqu.core.validation import EditConflict
 from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redirect
 
 from . import lifecycle, services
@@ -86,6 +89,8 @@ def project_detail(request, pk: int):
     context = project_detail_context(project)
     context.update(
         can_edit=services.can_change_project(request.user, project),
+        history=record_history(request.user, record_key(project)),
+        record_key=record_key(project),
         stage_badge=stage_badge(project),
         milestone_form=MilestoneForm(prefix="milestone"),
         progress_form=ProgressForm(prefix="progress"),
@@ -119,7 +124,16 @@ def project_edit(request, pk: int):
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(user=request.user, project=project, fields=form.changed_fields())
+            services.project_update(
+                user=request.user,
+                project=project,
+                fields=form.changed_fields(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current_version  # the next save is a deliberate overwrite
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

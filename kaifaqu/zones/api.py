@@ -48,7 +48,7 @@ class ZoneViewSet(viewsets.ModelViewSet):
         if not self.request.user.is_superuser:
             raise PermissionDenied("只有系统管理员可以新增开发区。")
         data = dict(serializer.validated_data)
-        serializer.instance = services.zone_create(region_code=data.pop("region_id"), **data)
+        serializer.instance = services.zone_create(region_code=data.pop("region_id"), user=self.request.user, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

@@ -80,6 +80,10 @@ class Park(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def audit_owner(self):
+        """Its history shows on the zone's page."""
+        return self.zone
+
 
 class Unit(models.Model):
     """An office a user belongs to: province or city office, zone committee, or enterprise."""

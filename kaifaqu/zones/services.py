@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from kaifaqu.audit import trail
 from kaifaqu.core.scoping import Perm, ensure_can, forget_scope
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 from kaifaqu.regions.models import Region
@@ -34,6 +35,7 @@ def zone_create(
     kind: str | None = None,
     area_km2: Decimal | None = None,
     leading_industries: str = "",
+    user=None,
 ) -> Zone:
     """Create a zone under a shipped region, with its committee unit (管委会)."""
     bag = ErrorBag()
@@ -54,6 +56,7 @@ def zone_create(
     bag.raise_if_any()
     zone.save()
     Unit.objects.create(name=f"{zone.name}管委会", kind=Unit.Kind.ZONE, zone=zone)
+    trail.record_create(user=user, instance=zone)
     return zone
 
 
@@ -65,6 +68,7 @@ def park_create(*, user, zone: Zone, name: str) -> Park:
     full_clean_into(park, bag)
     bag.raise_if_any()
     park.save()
+    trail.record_create(user=user, instance=park)
     return park
 
 
@@ -81,11 +85,13 @@ def unit_for_region(*, region: Region, name: str | None = None) -> Unit:
 @transaction.atomic
 def park_update(*, user, park: Park, name: str) -> Park:
     ensure_can(user, Perm.ZONE_CHANGE, park.zone_id)
+    before = trail.stored_snapshot(park)
     park.name = (name or "").strip()
     bag = ErrorBag()
     full_clean_into(park, bag)
     bag.raise_if_any()
     park.save()
+    trail.record_update(user=user, instance=park, before=before)
     return park
 
 
@@ -93,6 +99,7 @@ def park_update(*, user, park: Park, name: str) -> Park:
 def park_delete(*, user, park: Park) -> None:
     """Remove a park; its projects stay in the zone, no longer tied to a park."""
     ensure_can(user, Perm.ZONE_CHANGE, park.zone_id)
+    trail.record_delete(user=user, instance=park)
     park.delete()
 
 
@@ -104,12 +111,14 @@ def zone_update(*, user, zone: Zone, fields: dict) -> Zone:
     forbidden = sorted(set(fields) - {"name", "short_name", "level", "kind", "area_km2", "leading_industries"})
     if forbidden:
         raise ValidationError({name: "该字段不能修改。" for name in forbidden})
+    before = trail.stored_snapshot(zone)
     for name, value in fields.items():
         setattr(zone, name, value.strip() or None if name == "short_name" and isinstance(value, str) else value)
     bag = ErrorBag()
     full_clean_into(zone, bag)
     bag.raise_if_any()
     zone.save()
+    trail.record_update(user=user, instance=zone, before=before)
     return zone
 
 

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from kaifaqu.audit.selectors import record_history
+from kaifaqu.audit.trail import record_key
 from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.projects.models import Project
@@ -41,6 +43,8 @@ def zone_detail(request, pk: int):
             "chart": chart,
             "year": year,
             "total_yi": format_yi(stats.total_investment, strip_zeros=True),
+            "history": record_history(request.user, record_key(zone)),
+            "record_key": record_key(zone),
             "years": range(max(year, timezone.localdate().year), timezone.localdate().year - 6, -1),
         },
     )

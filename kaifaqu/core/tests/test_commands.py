@@ -2,6 +2,7 @@
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -77,3 +78,20 @@ def test_console_script_is_installed_and_runs_django_commands(tmp_path):
         [script, "pipeline_stats", "--zone", "孝义", "--bogus"], capture_output=True, text=True, env=env, timeout=60
     )
     assert result.returncode == 2 and result.stderr.startswith("无法识别的参数：--bogus")
+
+
+def test_a_command_writes_its_changes_to_the_trail_as_command(tmp_path):
+    env = os.environ | {"KAIFAQU_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    script = os.path.join(os.path.dirname(sys.executable), "kaifaqu")
+    subprocess.run([script, "migrate", "-v0"], check=True, env=env, timeout=300)
+    result = subprocess.run(
+        [script, "add_zone", "汾阳杏花村经济技术开发区", "--region", "141182"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "kaifaqu.sqlite3") as database:
+        rows = database.execute("SELECT action, source, object_repr FROM audit_auditentry").fetchall()
+    assert rows == [("create", "command", "汾阳杏花村经济技术开发区")]

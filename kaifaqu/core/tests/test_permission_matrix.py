@@ -18,7 +18,7 @@ from django.utils import timezone
 from kaifaqu.conftest import make_user
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
-from kaifaqu.projects.models import Stage
+from kaifaqu.projects.models import Project, Stage
 from kaifaqu.projects.services import project_create
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Role, Unit
@@ -80,6 +80,10 @@ def world(xiaoyi, tunliu, admin_user, xiaoyi_enterprise):
     }
 
 
+def version(project) -> int:
+    return Project.objects.get(pk=project.pk).version
+
+
 def unit_of(label: str, world) -> Unit:
     if label == "开发区管委会":
         return Unit.objects.get(zone=world["zone"])
@@ -111,10 +115,12 @@ ACTIONS = {
         format="json",
     ),
     "编辑招商项目": lambda api, page, w: api.patch(
-        f"/api/projects/{w['pipeline'].pk}/", {"construction_scale": "年产1万辆"}, format="json"
+        f"/api/projects/{w['pipeline'].pk}/",
+        {"task_force": "氢能专班", "version": version(w["pipeline"])},
+        format="json",
     ),
     "编辑在建项目": lambda api, page, w: api.patch(
-        f"/api/projects/{w['filed'].pk}/", {"construction_scale": "年产2亿立方米"}, format="json"
+        f"/api/projects/{w['filed'].pk}/", {"task_force": "制氢专班", "version": version(w["filed"])}, format="json"
     ),
     "招商项目阶段变更": lambda api, page, w: api.post(
         f"/api/projects/{w['pipeline'].pk}/move/",
@@ -134,6 +140,7 @@ ACTIONS = {
     "编辑企业": lambda api, page, w: api.patch(
         f"/api/enterprises/{w['enterprise'].pk}/", {"contact_person": "王经理"}, format="json"
     ),
+    "操作记录": lambda api, page, w: page.get("/audit/"),
     "维护园区": lambda api, page, w: api.post(
         "/api/parks/", {"zone": w["zone"].pk, "name": "氢能产业园"}, format="json"
     ),

@@ -70,9 +70,11 @@ def test_create_update_and_validation_messages(api, xiaoyi, xiaoyi_staff):
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     assert created.json()["stage"] == "signed" and created.json()["total_investment"] == "80000.00"
-    patched = client.patch(f"/api/projects/{pk}/", {"total_investment": "90000.50"}, format="json")
+    version = created.json()["version"]
+    patched = client.patch(f"/api/projects/{pk}/", {"total_investment": "90000.50", "version": version}, format="json")
     assert patched.status_code == 200 and Project.objects.get(pk=pk).total_investment == Decimal("90000.50")
-    refused = client.patch(f"/api/projects/{pk}/", {"project_code": "bad"}, format="json")
+    assert patched.json()["version"] == version + 1
+    refused = client.patch(f"/api/projects/{pk}/", {"project_code": "bad", "version": version + 1}, format="json")
     assert refused.status_code == 400 and "项目代码格式不正确" in refused.json()["project_code"][0]
 
 

@@ -1,0 +1,50 @@
+from django.utils.html import format_html, format_html_join
+
+from kaifaqu.core.tables import Column
+
+
+def changes_html(entry) -> str:
+    if not entry.changes:
+        return entry.note or "—"
+    lines = format_html_join(
+        "",
+        '<div><span class="text-muted">{}：</span>{} → {}</div>',
+        (
+            (change.get("label", name), change.get("old") or "（空）", change.get("new") or "（空）")
+            for name, change in entry.changes.items()
+        ),
+    )
+    note = format_html('<div class="text-muted small">说明：{}</div>', entry.note) if entry.note else ""
+    return format_html("{}{}", lines, note)
+
+
+AUDIT_COLUMNS = [
+    Column("at", "时间", lambda e: e.local_at.strftime("%Y-%m-%d %H:%M:%S"), "at", "text-nowrap"),
+    Column("username", "用户", lambda e: e.username or "—", "username"),
+    Column("action", "操作", lambda e: e.get_action_display(), "action", "text-nowrap"),
+    Column("object", "对象", lambda e: f"{e.object_label} {e.object_repr}".strip() or "—", None),
+    Column("changes", "变更内容", changes_html, None, "small"),
+    Column("source", "来源", lambda e: e.get_source_display(), "source", "text-nowrap"),
+    Column("ip", "IP 地址", lambda e: e.ip or "—", None, "text-nowrap"),
+]
+
+EXPORT_HEADERS = ["时间", "用户", "来源", "IP 地址", "操作", "对象类型", "对象", "字段", "原值", "新值", "说明"]
+
+
+def export_rows(entries):
+    """One row per changed field (an entry without field changes gives one row)."""
+    for entry in entries:
+        head = [
+            entry.local_at,
+            entry.username,
+            entry.get_source_display(),
+            entry.ip or "",
+            entry.get_action_display(),
+            entry.object_label,
+            entry.object_repr,
+        ]
+        if not entry.changes:
+            yield [*head, "", "", "", entry.note]
+            continue
+        for name, change in entry.changes.items():
+            yield [*head, change.get("label", name), change.get("old") or "", change.get("new") or "", entry.note]
