@@ -1,10 +1,10 @@
 """The REST API under /api/: one router, token and session auth, OpenAPI served locally."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from kaifaqu.core.auth_api import ObtainToken
 from kaifaqu.enterprises.api import EnterpriseViewSet
 from kaifaqu.projects.api import MilestoneViewSet, PlanCategoryViewSet, ProgressReportViewSet, ProjectViewSet
 from kaifaqu.zones.api import ParkViewSet, ZoneViewSet
@@ -19,9 +19,8 @@ router.register("progress", ProgressReportViewSet, basename="progress")
 router.register("plan-categories", PlanCategoryViewSet, basename="plan-category")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]

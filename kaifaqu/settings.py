@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kaifaqu.audit.middleware.AuditContextMiddleware",
+    "kaifaqu.core.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "kaifaqu.urls"
@@ -126,10 +127,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "kaifaqu.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kaifaqu.core.passwords.CharacterClassesValidator"},
 ]
+
+# Login lockout (core.security.login_blocked): failed logins within the window, per
+# user (since the last successful login) and per client address.
+KAIFAQU_LOCKOUT_PER_USER = env_int("KAIFAQU_LOCKOUT_PER_USER", 5)
+KAIFAQU_LOCKOUT_PER_IP = env_int("KAIFAQU_LOCKOUT_PER_IP", 20)
+KAIFAQU_LOCKOUT_MINUTES = env_int("KAIFAQU_LOCKOUT_MINUTES", 15)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -176,7 +184,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "kaifaqu.projects.models.Stage",
@@ -184,7 +191,28 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)  # a working day, then log in again
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# HTTPS (production default; the demo on 127.0.0.1 is plain HTTP). Behind a reverse
+# proxy that terminates TLS, the proxy must set X-Forwarded-Proto (see README).
+HTTPS = env_bool("KAIFAQU_HTTPS", default=not (DEMO or DEBUG))
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("KAIFAQU_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("KAIFAQU_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KAIFAQU_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("KAIFAQU_HSTS_PRELOAD", default=True)
+
+# Uploads (imports of Excel/CSV/Word): size limit per file and for a whole request.
+KAIFAQU_UPLOAD_MAX_MB = env_int("KAIFAQU_UPLOAD_MAX_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files go to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 LOGGING = {
     "version": 1,

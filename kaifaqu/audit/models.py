@@ -107,8 +107,14 @@ class AuditEntry(models.Model):
             models.Index(fields=["record_key", "at"], name="audit_record"),
             models.Index(fields=["zone", "at"], name="audit_zone"),
             models.Index(fields=["unit_id", "at"], name="audit_unit"),
-            models.Index(fields=["action", "username", "at"], name="audit_action_user"),
-            models.Index(fields=["action", "ip", "at"], name="audit_action_ip"),
+            # Logins only (the lockout's look-ups): partial, so writes of ledger changes,
+            # by far the most rows, do not maintain them.
+            models.Index(
+                fields=["username", "at"],
+                name="audit_login_user",
+                condition=models.Q(action__in=["login", "login_failed"]),
+            ),
+            models.Index(fields=["ip", "at"], name="audit_login_ip", condition=models.Q(action="login_failed")),
         ]
 
     def __str__(self) -> str:
@@ -125,3 +131,19 @@ class AuditEntry(models.Model):
     @property
     def local_at(self):
         return timezone.localtime(self.at)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str | None, str | None]]:
+        """(field's Chinese name, old, new) for each changed field, in the order written."""
+        labels = _field_labels(self.object_key.partition(":")[0])
+        return [(labels.get(name, name), pair[0], pair[1]) for name, pair in self.changes.items()]
+
+
+def _field_labels(label: str) -> dict[str, str]:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return {}
+    return {field.name: str(field.verbose_name) for field in model._meta.concrete_fields}

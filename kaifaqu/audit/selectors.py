@@ -54,10 +54,7 @@ def describe_changes(entries: list[AuditEntry]) -> str:
     """``张三 于 11-22 21:33 修改（总投资（万元）：50000.00 → 60000.00）；…`` for a conflict message."""
     parts = []
     for entry in entries:
-        fields = "，".join(
-            f"{change.get('label', name)}：{change.get('old') or '（空）'} → {change.get('new') or '（空）'}"
-            for name, change in entry.changes.items()
-        )
+        fields = "，".join(f"{label}：{old or '（空）'} → {new or '（空）'}" for label, old, new in entry.change_rows)
         who = entry.username or "系统"
         parts.append(f"{who} 于 {entry.local_at:%m-%d %H:%M} {entry.get_action_display()}（{fields or '无字段变化'}）")
     return "；".join(parts) or "（修改内容未能列出）"

@@ -9,10 +9,7 @@ def changes_html(entry) -> str:
     lines = format_html_join(
         "",
         '<div><span class="text-muted">{}：</span>{} → {}</div>',
-        (
-            (change.get("label", name), change.get("old") or "（空）", change.get("new") or "（空）")
-            for name, change in entry.changes.items()
-        ),
+        ((label, old or "（空）", new or "（空）") for label, old, new in entry.change_rows),
     )
     note = format_html('<div class="text-muted small">说明：{}</div>', entry.note) if entry.note else ""
     return format_html("{}{}", lines, note)
@@ -46,5 +43,5 @@ def export_rows(entries):
         if not entry.changes:
             yield [*head, "", "", "", entry.note]
             continue
-        for name, change in entry.changes.items():
-            yield [*head, change.get("label", name), change.get("old") or "", change.get("new") or "", entry.note]
+        for label, old, new in entry.change_rows:
+            yield [*head, label, old or "", new or "", entry.note]

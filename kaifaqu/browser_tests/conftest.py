@@ -95,8 +95,16 @@ def page(browser, live_server, reference_data, request):
     tab.route("**/*", watch)
     tab.page_errors = []
     tab.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+    # Anything the Content Security Policy blocked is a bug in our pages (an inline
+    # script or style, an outside asset): Chromium reports it on the console.
+    tab.csp_violations = []
+    tab.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and tab.csp_violations.append(message.text),
+    )
     yield tab
     assert tab.page_errors == [], f"页面脚本出错：{tab.page_errors}"
+    assert tab.csp_violations == [], f"内容安全策略拦截了：{tab.csp_violations}"
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)

@@ -28,7 +28,12 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, EditConflict):
         changes = [
-            {"user": entry.username, "at": entry.at.isoformat(), "action": entry.action, "changes": entry.changes}
+            {
+                "user": entry.username,
+                "at": entry.at.isoformat(),
+                "action": entry.action,
+                "changes": {label: {"old": old, "new": new} for label, old, new in entry.change_rows},
+            }
             for entry in exc.entries
         ]
         return Response(

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from .scoping import scope_for
 
@@ -74,3 +75,18 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        """Refuse at once, without checking the password, while the user or the address is locked out."""
+        from kaifaqu.audit.middleware import client_ip
+        from kaifaqu.audit.models import AuditEntry
+        from kaifaqu.audit.trail import record_event
+
+        from .security import login_blocked
+
+        username = self.cleaned_data.get("username") or ""
+        reason = login_blocked(username, client_ip(self.request) if self.request else None)
+        if reason:
+            record_event(action=AuditEntry.Action.LOGIN_FAILED, username=username, note="已锁定，未核对密码")
+            raise ValidationError(reason, code="locked")
+        return super().clean()

@@ -43,8 +43,9 @@ def test_a_page_edit_records_who_when_where_and_each_field(make_project, staff_p
     assert response.status_code == 302, response.context["form"].errors
     entry = entries_for(project)[-1]
     assert (entry.action, entry.username, entry.source, entry.ip) == ("update", "xiaoyi-staff", "page", "10.1.2.3")
-    assert entry.changes["total_investment"] == {"label": "总投资（万元）", "old": "50000.00", "new": "62000.00"}
-    assert entry.changes["name"]["new"] == "焦炉煤气制氢项目（二期）"
+    assert entry.changes["total_investment"] == ["50000.00", "62000.00"]
+    assert ("总投资（万元）", "50000.00", "62000.00") in entry.change_rows
+    assert entry.changes["name"][1] == "焦炉煤气制氢项目（二期）"
     assert timezone.now() - entry.at < datetime.timedelta(minutes=1)
     history = staff_page.get(f"/projects/{project.pk}/").content.decode()
     assert "总投资（万元）：</span>50000.00 → 62000.00" in history and "xiaoyi-staff" in history
@@ -67,8 +68,8 @@ def test_api_moves_and_milestones_are_recorded_and_shown_on_the_project(make_pro
     assert added.status_code == 201
     move, milestone = entries_for(project)[-2:]
     assert (move.action, move.source) == ("move", "api")
-    assert move.changes["stage"] == {"label": "项目阶段", "old": "初步对接", "new": "重点意向"}
-    assert move.changes["intent_on"]["new"] == TODAY.isoformat()
+    assert ("项目阶段", "初步对接", "重点意向") in move.change_rows
+    assert move.changes["intent_on"] == [None, TODAY.isoformat()]
     assert (milestone.action, milestone.object_label, milestone.object_repr) == ("create", "节点", "完成用地预审")
     page = staff_page.get(f"/projects/{project.pk}/").content.decode()
     assert "项目阶段：</span>初步对接 → 重点意向" in page and "新建节点" in page and "接口" in page

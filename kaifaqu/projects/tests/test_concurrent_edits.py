@@ -63,7 +63,7 @@ def test_second_api_save_answers_409_with_the_changes(make_project, api, xiaoyi_
     assert second.status_code == 409
     body = second.json()
     assert body["current_version"] == version + 1 and "xiaoyi-staff" in body["detail"]
-    assert body["changes"][0]["changes"]["total_investment"]["new"] == "70000.00"
+    assert body["changes"][0]["changes"]["总投资（万元）"] == {"old": "50000.00", "new": "70000.00"}
     assert Project.objects.get(pk=project.pk).agent == ""
     missing = api(colleague).patch(f"/api/projects/{project.pk}/", {"agent": "王芳"}, format="json")
     assert missing.status_code == 400 and "version" in missing.json()

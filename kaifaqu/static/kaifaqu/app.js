@@ -54,6 +54,12 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  // A select marked data-autosubmit submits its form when changed (no inline handlers:
+  // the Content Security Policy allows only scripts served as files).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) { event.target.form.requestSubmit(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { init(document); drawStageChart(); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 
