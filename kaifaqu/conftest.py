@@ -36,6 +36,22 @@ def make_user(username: str, unit: Unit | None = None, *roles: str, superuser: b
 
 
 @pytest.fixture
+def reference_data(transactional_db):
+    """Regions, default plan categories and roles: migrations load them, transactional tests flush them."""
+    from kaifaqu.projects.models import PlanCategory
+    from kaifaqu.regions.data import load_regions
+    from kaifaqu.regions.models import Region
+    from kaifaqu.zones.models import Role
+    from kaifaqu.zones.roles import ensure_default_roles
+
+    ensure_default_roles(Role)
+    if not Region.objects.exists():
+        load_regions(Region)
+    for order, name in enumerate(PlanCategory.DEFAULTS, start=1):
+        PlanCategory.objects.get_or_create(name=name, unit=None, defaults={"order": order * 10})
+
+
+@pytest.fixture
 def api():
     """``api(user)``: a REST client authenticated with the user's token."""
 
