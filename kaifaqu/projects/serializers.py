@@ -30,10 +30,15 @@ class ProjectSerializer(serializers.ModelSerializer):
         queryset=PlanCategory.objects.all(), required=False, allow_null=True
     )
     zone_name = serializers.CharField(source="zone.name", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
-    plan_category_name = serializers.CharField(source="plan_category.name", read_only=True, default=None)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None, allow_null=True)
+    plan_category_name = serializers.CharField(
+        source="plan_category.name", read_only=True, default=None, allow_null=True
+    )
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     priority_level_label = serializers.CharField(source="get_priority_level_display", read_only=True)
+    terminated_from = serializers.ChoiceField(
+        choices=Stage.choices, allow_blank=True, read_only=True, help_text="终止前所处的阶段（未终止时为空）。"
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -112,7 +117,7 @@ class StageMoveSerializer(serializers.Serializer):
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", read_only=True, default=None)
+    user = serializers.CharField(source="user.username", read_only=True, default=None, allow_null=True)
     from_stage_label = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage_label = serializers.CharField(source="get_to_stage_display", read_only=True)
 
@@ -163,7 +168,7 @@ class MilestoneCompleteSerializer(serializers.Serializer):
 
 class ProgressReportSerializer(serializers.ModelSerializer):
     project = ScopedRelatedField(queryset=Project.objects.all())
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ProgressReport
