@@ -28,7 +28,9 @@ from .context import current
 from .models import AuditEntry
 
 # Fields the system maintains: not worth a line in anyone's history.
-SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
+SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "created_by", "version", "last_login"})
+# Recorded as changed, never shown: a password hash is nobody's business.
+MASKED_FIELDS = frozenset({"password"})
 
 _batch: ContextVar[list[dict] | None] = ContextVar("kaifaqu_audit_batch", default=None)
 
@@ -56,6 +58,8 @@ def _model_label(model: type[models.Model]) -> str:
 
 def _shower(field: models.Field) -> Callable[[models.Model, Any], str]:
     """How to show a value of ``field``: labels for choices, names for related records, 2-decimal amounts."""
+    if field.name in MASKED_FIELDS:
+        return lambda instance, value: "******"
     if field.choices:
         labels = {key: str(label) for key, label in field.flatchoices}
         return lambda instance, value: labels.get(value, str(value))
@@ -118,6 +122,11 @@ def record_delete(*, user, instance: models.Model, note: str = "") -> AuditEntry
 def record_move(*, user, instance: models.Model, before: dict[str, Any], note: str = "") -> AuditEntry | None:
     """A stage move: the stage and the dates (and 项目代码) it set."""
     return _write(user, AuditEntry.Action.MOVE, instance, _diff(instance, before), note)
+
+
+def record_links(*, user, instance: models.Model, changes: dict[str, list]) -> AuditEntry | None:
+    """Changed many-to-many links (a member's roles): ``changes`` maps the field to [old names, new names]."""
+    return _write(user, AuditEntry.Action.UPDATE, instance, changes, "")
 
 
 def record_event(*, action: str, user=None, username: str = "", note: str = "", instance=None) -> AuditEntry:

@@ -3,11 +3,13 @@ where the lifecycle rules apply; the admin only shows them."""
 
 from django.contrib import admin
 
+from kaifaqu.audit.admin_mixins import AuditedAdmin
+
 from .models import PlanCategory, Project
 
 
 @admin.register(PlanCategory)
-class PlanCategoryAdmin(admin.ModelAdmin):
+class PlanCategoryAdmin(AuditedAdmin):
     list_display = ["name", "unit", "order"]
     list_filter = ["unit__kind"]
 

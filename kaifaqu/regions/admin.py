@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from kaifaqu.audit.admin_mixins import AuditedAdmin
+
 from .models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]

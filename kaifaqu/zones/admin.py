@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from kaifaqu.audit.admin_mixins import AuditedAdmin
+
 from .models import Membership, Park, Role, Unit, Zone
 
 
@@ -11,7 +13,7 @@ class ParkInline(admin.TabularInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "level", "kind", "region"]
     list_filter = ["level", "kind"]
     search_fields = ["name", "short_name"]
@@ -20,7 +22,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "kind", "region", "zone", "enterprise"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -28,13 +30,13 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin):
     list_display = ["name", "code", "permissions", "unit_kinds", "description"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     """A role not meant for the unit's kind is ignored by the scope (see ``core.scoping``)."""
 
     list_display = ["user", "unit", "title", "role_names"]

@@ -134,3 +134,29 @@ def test_history_of_a_record_outside_the_scope_is_404(make_project, tunliu_staff
     page.force_login(tunliu_staff)
     assert page.get("/audit/history/", {"record": f"projects.project:{project.pk}"}).status_code == 404
     assert page.get("/audit/history/", {"record": "auth.user:1"}).status_code == 404
+
+
+def test_admin_changes_are_recorded_with_source_admin(admin_user, xiaoyi, xiaoyi_staff):
+    from kaifaqu.zones.models import Membership
+
+    admin = Client(REMOTE_ADDR="10.4.4.4")
+    admin.force_login(admin_user)
+    membership = Membership.objects.get(user=xiaoyi_staff)
+    leader = membership.roles.model.objects.get(code=roles.LEADER)
+    response = admin.post(
+        f"/admin/zones/membership/{membership.pk}/change/",
+        {"user": xiaoyi_staff.pk, "unit": membership.unit_id, "title": "副主任", "roles": [leader.pk]},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    entries = AuditEntry.objects.filter(object_key=f"zones.membership:{membership.pk}").order_by("id")
+    assert [(e.source, e.ip, e.username) for e in entries] == [("admin", "10.4.4.4", "root")] * 2
+    fields, links = entries
+    assert fields.changes["title"] == [None, "副主任"]
+    assert links.changes["roles"] == ["项目专员", "领导"]
+    password = admin.post(
+        f"/admin/auth/user/{xiaoyi_staff.pk}/password/",
+        {"password1": "Xiaoyi-Pass-2026", "password2": "Xiaoyi-Pass-2026", "usable_password": "true"},
+    )
+    assert password.status_code == 302
+    changed = AuditEntry.objects.filter(object_key=f"auth.user:{xiaoyi_staff.pk}").last()
+    assert changed.changes["password"] == ["******", "******"]
