@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -92,7 +93,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "name": "保密项目甲",
             "zone": xiaoyi,
             "enterprise": owner,
-            "total_investment": 1,
+            "total_investment": 777777,
             "plan_year": TODAY.year,
         },
         stage=Stage.CONTACT,
@@ -191,3 +192,45 @@ def test_lists_searches_selects_and_statistics_never_mention_hidden_records(walk
             body = readable_text(response)
             leaked = sorted(secret for secret in secrets if secret in body)
             assert leaked == [], f"{url}?{params} 泄露了 {leaked}（状态 {response.status_code}）"
+
+
+def walk_lists(page, probes) -> dict[tuple[str, str], str]:
+    """What every list, search, select, statistic and export shows the user (audit pages aside)."""
+    seen = {}
+    for name, kwargs in walk_urls():
+        if kwargs or name == "logout" or name.startswith("audit:"):
+            continue
+        for params in ({}, probes, {"q": "项目"}):
+            text = readable_text(page.get(reverse(name), params))
+            seen[(name, repr(params))] = CSRF.sub("", text)
+    return seen
+
+
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+def test_hidden_records_change_no_count_total_or_list(
+    walker, hidden, make_project, tunliu, xiaoyi_enterprise, admin_user
+):
+    """Adding records outside the scope changes nothing the user sees: no count, no total, no row.
+
+    The walk runs with the hidden records present, then again once they are gone; every
+    page, API list and statistic must read the same both times (audit pages aside: the
+    walk's own exports are recorded there).
+    """
+    make_project(name="屯留光伏项目", zone=tunliu, user=admin_user)
+    make_project(name="鹏飞氢能项目", enterprise=xiaoyi_enterprise)
+    page = Client()
+    page.force_login(walker)
+    probes = {"zone": hidden["zone"].pk, "park": hidden["park"].pk, "enterprise": hidden["enterprise"].pk}
+    if walker.walker_kind == "other-enterprise":
+        probes = {"enterprise": hidden["enterprise"].pk}
+    with_hidden = walk_lists(page, probes)
+    hidden["project"].delete()
+    hidden["enterprise"].delete()
+    if walker.walker_kind != "other-enterprise":  # the zone's own park and vocabulary are the enterprise's to see
+        hidden["park"].delete()
+        hidden["plan_category"].delete()
+    without_hidden = walk_lists(page, probes)
+    changed = sorted(key for key in with_hidden if with_hidden[key] != without_hidden[key])
+    assert changed == [], f"这些页面因辖区外的记录而改变：{changed}"
