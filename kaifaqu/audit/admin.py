@@ -3,28 +3,21 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from kaifaqu.core.admin import ReadOnlyAdmin
+
 from . import trail
 from .admin_mixins import AuditedAdmin
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the trail is kept, never edited or deleted through the product."""
 
     list_display = ["at", "username", "source", "ip", "action", "object_label", "object_repr"]
     list_filter = ["action", "source"]
     search_fields = ["username", "object_repr", "record_key"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Accounts are changed in the admin too: who created or deactivated whom is kept.

@@ -4,6 +4,7 @@ where the lifecycle rules apply; the admin only shows them."""
 from django.contrib import admin
 
 from kaifaqu.audit.admin_mixins import AuditedAdmin
+from kaifaqu.core.admin import ReadOnlyAdmin
 
 from .models import PlanCategory, Project
 
@@ -15,17 +16,8 @@ class PlanCategoryAdmin(AuditedAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["name", "zone", "stage", "total_investment", "plan_year"]
     list_filter = ["stage", "priority_level", "plan_year"]
     search_fields = ["name", "project_code"]
     list_select_related = ["zone"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

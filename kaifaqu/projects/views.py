@@ -179,6 +179,8 @@ def project_move(request, pk: int):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as refused:  # e.g. a 招商专员 moving a project on to 备案: say so in the dialog
+            form.add_error("to_stage", str(refused))
         else:
             messages.success(request, f"项目阶段已变更：{change}。")
             return htmx_redirect(request, reverse("projects:detail", args=[project.pk]))

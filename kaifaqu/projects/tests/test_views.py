@@ -215,3 +215,24 @@ def test_enterprise_pages(logged_in, xiaoyi, xiaoyi_enterprise, xiaoyi_staff):
         "/enterprises/new/", {"name": "测试企业", "zone": xiaoyi.pk, "credit_code": "91350100m000100y43"}
     )
     assert response.status_code == 302
+
+
+def test_investment_officer_is_told_in_the_dialog_that_filing_is_not_theirs(logged_in, make_project, xiaoyi):
+    from kaifaqu.conftest import make_user
+    from kaifaqu.zones import roles
+    from kaifaqu.zones.models import Unit
+
+    officer = make_user("xiaoyi-invest", Unit.objects.get(zone=xiaoyi), roles.INVESTMENT_OFFICER)
+    project = make_project(stage="signed", stage_dates={"signed_on": TODAY})
+    client = logged_in(officer)
+    response = client.post(
+        f"/projects/{project.pk}/move/",
+        {"to_stage": "filed", "filed_on": TODAY.isoformat(), "project_code": f"{TODAY.year}-141181-26-03-000123"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "招商专员只能维护备案前" in response.content.decode()
+    assert Project.objects.get(pk=project.pk).stage == Stage.SIGNED
+    # Within the 招商 stages the same officer may move the project.
+    moved = client.post(f"/projects/{project.pk}/move/", {"to_stage": "terminated", "reason": "企业撤资"})
+    assert moved.status_code == 302 and Project.objects.get(pk=project.pk).stage == Stage.TERMINATED
