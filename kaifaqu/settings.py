@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kaifaqu.zones",
     "kaifaqu.enterprises",
     "kaifaqu.projects",
+    "kaifaqu.imports",
     "kaifaqu.demo",
 ]
 

@@ -214,6 +214,23 @@ def _clear_after(stage: str) -> dict[str, object]:
     return updates
 
 
+def check_recorded_dates(project: Project, *, today: datetime.date) -> dict[str, str]:
+    """The stage dates a project carries as a record (an import, not a move): no date of a
+    stage it has not reached, none in the future, each on or after the earlier ones."""
+    errors: dict[str, str] = {}
+    reached = project.reached_stage
+    for stage in ORDER[RANK[reached] + 1 :]:
+        name = DATE_FIELD[stage]
+        if getattr(project, name, None):
+            errors[name] = f"项目阶段为“{stage_label(project.stage)}”，不应填写{date_label(name)}。"
+    if project.stage != Stage.TERMINATED and project.terminated_on:
+        errors["terminated_on"] = "项目未终止，不应填写终止日期。"
+    present = {name: getattr(project, name) for name in STAGE_DATE_FIELDS if getattr(project, name, None)}
+    extra = "terminated_on" if project.stage == Stage.TERMINATED else None
+    _check_chronology(project, present, reached, today, errors, extra=extra)
+    return errors
+
+
 def _check_chronology(project, new_dates, up_to_stage, today, errors, extra: str | None = None) -> None:
     """Dates run forward: each stage's date is on or after every earlier stage's, and none is in the future."""
     sequence = [DATE_FIELD[stage] for stage in ORDER[1 : RANK[up_to_stage] + 1]]

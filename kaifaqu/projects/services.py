@@ -304,6 +304,11 @@ def _validate_project(project: Project, bag: ErrorBag) -> None:
         and not PlanCategory.objects.for_zone(project.zone).filter(pk=project.plan_category_id).exists()
     ):
         bag.add("plan_category", "该年度分类不适用于此开发区。")
+    check_ledger_rules(project, bag)
+
+
+def check_ledger_rules(project: Project, bag: ErrorBag) -> None:
+    """The rules tying a project's own fields together (no database needed: the importer uses them too)."""
     reached = lifecycle.RANK.get(project.reached_stage, 0)
     if reached >= lifecycle.RANK[Stage.FILED] and not project.project_code and not bag.has("project_code"):
         bag.add("project_code", "已备案的项目必须有项目代码。")

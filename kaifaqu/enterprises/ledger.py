@@ -1,0 +1,329 @@
+"""The enterprise ledger in Excel: its columns (declared once for import and export) and
+the import of rows into enterprises.
+
+A row updates the enterprise with its 统一社会信用代码, else the one of the same zone with
+the same name, else creates one. Only the columns present in the file are written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from kaifaqu.audit import trail
+from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.text import to_half_width
+from kaifaqu.imports.columns import Column
+from kaifaqu.imports.engine import (
+    Action,
+    ImportResult,
+    RowOutcome,
+    SourceRow,
+    ZoneLookup,
+    cell_error,
+    value_error,
+)
+from kaifaqu.imports.exporting import LedgerColumn, ledger_csv_bytes, write_ledger_xlsx
+from kaifaqu.imports.values import CellError, compact, is_empty, parse_bool, parse_choice, parse_text
+from kaifaqu.zones.models import Zone
+
+from .credit_code import normalise_credit_code, validate_credit_code
+from .models import Enterprise
+
+COLUMNS: tuple[Column, ...] = (
+    Column("seq", "序号", ("编号",)),
+    Column("name", "企业名称", ("企业", "单位名称", "名称", "企业全称", "公司名称"), required=True),
+    Column("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "统一代码")),
+    Column("zone", "开发区", ("所在开发区", "开发区名称", "所属开发区")),
+    Column("industry", "所属行业", ("行业", "产业", "产业类别", "行业类别", "所属产业", "行业分类")),
+    Column("address", "地址", ("企业地址", "注册地址", "详细地址", "生产经营地址", "经营地址")),
+    Column("contact_person", "联系人", ("企业联系人", "负责人", "联系人姓名")),
+    Column("contact_phone", "联系电话", ("电话", "手机", "联系方式", "手机号码", "联系人电话")),
+    Column("is_above_scale", "规上企业", ("规上", "是否规上", "规模以上", "是否规上企业", "规模以上企业")),
+    Column("is_four_above", "四上企业", ("四上", "是否四上", "是否四上企业")),
+    Column("is_high_tech", "高新技术企业", ("高新技术", "高企", "是否高新", "是否高新技术企业", "国家高新技术企业")),
+    Column("specialised", "专精特新", ("专精特新企业", "专精特新级别", "是否专精特新")),
+    Column("is_chain_leader", "链主企业", ("链主", "是否链主", "是否链主企业")),
+)
+TEXT_FIELDS = ("name", "industry", "address", "contact_person", "contact_phone")
+FLAG_FIELDS = ("is_above_scale", "is_four_above", "is_high_tech", "is_chain_leader")
+SHOWN_FIELDS = frozenset({*TEXT_FIELDS, *FLAG_FIELDS, "credit_code", "specialised", "zone"})
+SPECIALISED_WORDS = {
+    compact(word): code
+    for code, words in {
+        Enterprise.Specialised.PROVINCIAL: ("省级专精特新", "省级", "省专精特新", "专精特新", "是", "省级专精特新企业"),
+        Enterprise.Specialised.NATIONAL: (
+            "国家级专精特新“小巨人”",
+            "国家级专精特新小巨人",
+            "小巨人",
+            "国家级",
+            "国家级小巨人",
+        ),
+        Enterprise.Specialised.NONE: ("否", "无", "-", "/"),
+    }.items()
+    for word in words
+}
+IMPORT_NOTE = "台账导入"
+
+
+def normal_name(value) -> str:
+    return "".join(to_half_width(str(value or "")).split()).lower()
+
+
+def export_row(enterprise: Enterprise) -> list:
+    """One enterprise as the export writes it, in ``COLUMNS`` order after 序号."""
+    return [
+        enterprise.name,
+        enterprise.credit_code or "",
+        enterprise.zone.name,
+        enterprise.industry,
+        enterprise.address,
+        enterprise.contact_person,
+        enterprise.contact_phone,
+        *("是" if getattr(enterprise, name) else "否" for name in ("is_above_scale", "is_four_above", "is_high_tech")),
+        enterprise.get_specialised_display() if enterprise.specialised else "否",
+        "是" if enterprise.is_chain_leader else "否",
+    ]
+
+
+@dataclass
+class _Context:
+    user: Any
+    zone: Zone | None
+    file_name: str
+    zones: ZoneLookup
+    by_code: dict[str, Enterprise] = field(default_factory=dict)
+    names: dict[int, dict[str, Enterprise]] = field(default_factory=dict)
+    seen: dict[tuple, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    enterprise: Enterprise
+    create: bool
+    row: int
+    before: dict[str, Any] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+
+
+class EnterpriseLedger:
+    key = "enterprises"
+    label = "企业"
+    columns = COLUMNS
+
+    def start(self, *, user, zone, title_lines, commit, file_name, detail=True) -> _Context:
+        return _Context(user=user, zone=zone, file_name=file_name, zones=ZoneLookup(user))
+
+    def finish(self, context: _Context, result: ImportResult) -> None:
+        pass
+
+    def plan(self, rows: list[SourceRow], context: _Context) -> list[tuple[RowOutcome, _Plan | None]]:
+        parsed = [_parse(row, context) for row in rows]
+        codes = {values.get("credit_code") for _, values, _ in parsed if values.get("credit_code")}
+        missing = codes - context.by_code.keys()
+        if missing:
+            for enterprise in Enterprise.objects.filter(credit_code__in=missing).select_related("zone"):
+                context.by_code[enterprise.credit_code] = enterprise
+        return [_plan_row(row, values, errors, context) for row, values, errors in parsed]
+
+    def write(self, plans: list[_Plan], context: _Context) -> None:
+        creates = [plan.enterprise for plan in plans if plan.create]
+        if creates:
+            Enterprise.objects.bulk_create(creates)
+            for plan in plans:
+                if plan.create:
+                    trail.record_create(user=context.user, instance=plan.enterprise, note=_note(context, plan))
+        updates = [plan for plan in plans if not plan.create]
+        if updates:
+            now = timezone.now()
+            for plan in updates:
+                plan.enterprise.updated_at = now
+            fields = sorted(set().union(*(plan.changed for plan in updates)) | {"updated_at"})
+            Enterprise.objects.bulk_update([plan.enterprise for plan in updates], fields)
+            for plan in updates:
+                trail.record_update(
+                    user=context.user, instance=plan.enterprise, before=plan.before, note=_note(context, plan)
+                )
+
+
+def _note(context: _Context, plan: _Plan) -> str:
+    return f"{IMPORT_NOTE}：{context.file_name} 第{plan.row}行"
+
+
+def _parse(row: SourceRow, context: _Context):
+    values: dict[str, Any] = {}
+    errors = []
+    for key, raw in row.cells.items():
+        try:
+            if key in TEXT_FIELDS:
+                values[key] = parse_text(raw, max_length=Enterprise._meta.get_field(key).max_length)
+            elif key in FLAG_FIELDS:
+                values[key] = bool(parse_bool(raw))
+            elif key == "specialised":
+                values[key] = parse_choice(raw, SPECIALISED_WORDS, what="专精特新级别") or ""
+            elif key == "credit_code":
+                values[key] = _credit_code(raw)
+            elif key == "zone":
+                values[key] = "" if is_empty(raw) else str(raw).strip()
+        except CellError as exc:
+            errors.append(value_error(row, key, exc))
+    return row, values, errors
+
+
+def _credit_code(raw) -> str | None:
+    if is_empty(raw):
+        return None
+    code = normalise_credit_code(str(raw))
+    try:
+        validate_credit_code(code)
+    except Exception as exc:
+        raise CellError(getattr(exc, "messages", [str(exc)])[0].rstrip("。")) from exc
+    return code
+
+
+def _plan_row(row: SourceRow, values: dict, errors: list, context: _Context) -> tuple[RowOutcome, _Plan | None]:
+    name = values.get("name") or ""
+
+    def fail(key: str, reason: str, **kwargs):
+        errors.append(cell_error(row, key, reason, label=_label(key), **kwargs))
+
+    zone = _zone(values.pop("zone", ""), context, fail)
+    if not name:
+        fail("name", "企业名称不能为空")
+    if errors or zone is None:
+        return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
+    if context.user is not None and not scope_for(context.user).can(Perm.ENTERPRISE_CHANGE, zone.pk):
+        fail("zone", f"您没有维护{zone.name}企业台账的权限")
+        return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
+    code = values.get("credit_code")
+    key = ("code", code) if code else ("name", zone.pk, normal_name(name))
+    first = context.seen.setdefault(key, row.number)
+    if first != row.number:
+        fail("credit_code" if code else "name", f"与第{first}行重复")
+        return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
+    stored = context.by_code.get(code) if code else None
+    if stored is not None and stored.zone_id != zone.pk:
+        fail("credit_code", "该统一社会信用代码的企业已在其他开发区登记")
+        return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
+    if stored is None:
+        stored = _names(context, zone).get(normal_name(name))
+    if stored is None:
+        return _plan_create(row, values, zone, context)
+    return _plan_update(row, values, stored, context)
+
+
+def _plan_create(row: SourceRow, values: dict, zone: Zone, context: _Context):
+    user = context.user if getattr(context.user, "is_authenticated", False) else None
+    enterprise = Enterprise(zone=zone, created_by=user, **values)
+    _names(context, zone)[normal_name(enterprise.name)] = enterprise
+    changes = {row.headers.get(key, _label(key)): ("", _shown(enterprise, key)) for key in sorted(values)}
+    outcome = RowOutcome(row.number, Action.CREATE, enterprise.name, changes=changes)
+    return outcome, _Plan(enterprise, create=True, row=row.number)
+
+
+def _plan_update(row: SourceRow, values: dict, stored: Enterprise, context: _Context):
+    if stored.pk is None:  # created by an earlier row of this file under another spelling
+        errors = [cell_error(row, "name", "与前面一行是同一企业", label="企业名称")]
+        return RowOutcome(row.number, Action.ERROR, stored.name, errors=errors), None
+    before = trail.snapshot(stored)
+    shown = {key: _shown(stored, key) for key in SHOWN_FIELDS}
+    for key, value in values.items():
+        setattr(stored, key, value)
+    changed = {attname for attname, value in before.items() if getattr(stored, attname) != value}
+    same_name = _names(context, stored.zone).get(normal_name(stored.name))
+    if "name" in changed and same_name is not None and same_name is not stored:
+        errors = [cell_error(row, "name", f"{stored.zone.name}已有名为“{stored.name}”的企业", label="企业名称")]
+        return RowOutcome(row.number, Action.ERROR, stored.name, errors=errors), None
+    if not changed:
+        return RowOutcome(row.number, Action.UNCHANGED, stored.name), None
+    changes = {row.headers.get(key, _label(key)): (shown.get(key, ""), _shown(stored, key)) for key in sorted(changed)}
+    outcome = RowOutcome(row.number, Action.UPDATE, stored.name, changes=changes)
+    return outcome, _Plan(stored, create=False, row=row.number, before=before, changed=changed)
+
+
+def _zone(written: str, context: _Context, fail) -> Zone | None:
+    if written:
+        found = context.zones.find(written)
+        if isinstance(found, str):
+            fail("zone", found, value=written)
+            return None
+        if context.zone is not None and found.pk != context.zone.pk:
+            fail("zone", f"“{written}”与指定的开发区“{context.zone.name}”不一致", value=written)
+            return None
+        return found
+    if context.zone is None:
+        fail("zone", "未指定开发区：请在导入时选择开发区，或在表中加入“开发区”列")
+    return context.zone
+
+
+def _names(context: _Context, zone: Zone) -> dict[str, Enterprise]:
+    names = context.names.get(zone.pk)
+    if names is None:
+        names = context.names[zone.pk] = {
+            normal_name(enterprise.name): enterprise for enterprise in Enterprise.objects.filter(zone=zone)
+        }
+    return names
+
+
+def _label(key: str) -> str:
+    for column in COLUMNS:
+        if column.key == key:
+            return column.label
+    return key
+
+
+def _shown(enterprise: Enterprise, key: str) -> str:
+    value = getattr(enterprise, key, None)
+    if key == "specialised":
+        return enterprise.get_specialised_display() if value else "否"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)
+
+
+# ------------------------------------------------------------------ export
+
+EXPORT_COLUMNS = (
+    LedgerColumn("企业名称", width=32),
+    LedgerColumn("统一社会信用代码", width=22),
+    LedgerColumn("开发区", width=20),
+    LedgerColumn("所属行业", width=16),
+    LedgerColumn("地址", width=30),
+    LedgerColumn("联系人", width=10),
+    LedgerColumn("联系电话", width=14),
+    LedgerColumn("规上企业", width=9),
+    LedgerColumn("四上企业", width=9),
+    LedgerColumn("高新技术企业", width=9),
+    LedgerColumn("专精特新", width=16),
+    LedgerColumn("链主企业", width=9),
+)
+
+
+def enterprise_rows(queryset) -> Iterator[list]:
+    for enterprise in queryset.select_related("zone").order_by("zone_id", "name").iterator(chunk_size=2000):
+        yield export_row(enterprise)
+
+
+def ledger_title(queryset, *, scope_name: str = "", today=None) -> str:
+    day = today or timezone.localdate()
+    zones = list(queryset.order_by().values_list("zone__name", flat=True).distinct()[:2])
+    owner = zones[0] if len(zones) == 1 else (scope_name or "各开发区")
+    return f"{owner}企业台账（截至{day.year}年{day.month}月{day.day}日）"
+
+
+def export_enterprises_xlsx(handle, queryset, *, scope_name: str = "") -> int:
+    return write_ledger_xlsx(
+        handle,
+        title=ledger_title(queryset, scope_name=scope_name),
+        sheet_name="企业台账",
+        columns=EXPORT_COLUMNS,
+        rows=enterprise_rows(queryset),
+        unit="万元",
+    )
+
+
+def export_enterprises_csv(queryset) -> bytes:
+    return ledger_csv_bytes(columns=EXPORT_COLUMNS, rows=enterprise_rows(queryset), unit="万元")

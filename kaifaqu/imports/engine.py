@@ -1,0 +1,434 @@
+"""Running an import: read the sheet, find the table, plan each row, write, report.
+
+The work streams in chunks: a chunk of rows is planned (each row becomes a create, an
+update, unchanged, or errors naming row, column, value and reason) and, when committing,
+written at once; memory does not grow with the file. Everything happens in one
+transaction: when any row has an error the transaction is rolled back and nothing is
+left behind, unless the user chose to keep the valid rows. A dry run plans the same way
+and writes nothing.
+
+What a ledger *is* — its columns, how a row finds its record, what a write does — comes
+from a ``LedgerKind`` declared by the domain app (``projects.ledger_io``,
+``enterprises.ledger_io``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.db import transaction
+
+from kaifaqu.audit import trail
+from kaifaqu.audit.context import audit_source
+
+from . import layout
+from .columns import Column, ColumnMatcher, MappedColumn
+from .readers import ReadError, Sheet, column_letter, open_sheet
+from .values import CellError, is_empty, normal_text
+
+CHUNK_ROWS = 500
+# Details kept for the preview; counts are always complete.
+MAX_KEPT_OUTCOMES = 20000
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
+ACTION_LABELS = {Action.CREATE: "新增", Action.UPDATE: "更新", Action.UNCHANGED: "无变化", Action.ERROR: "有错误"}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # the header as written in the file, or the field's name
+    value: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"第{self.row}行 {self.column}: {self.reason}"
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    action: str
+    label: str  # what the row is about: the project or enterprise name
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # header → (old, new)
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class SourceRow:
+    """A data row of the sheet, as the kind's planner receives it."""
+
+    number: int  # the row number in Excel
+    cells: dict[str, Any]  # field key → raw cell
+    headers: dict[str, str]  # field key → header as written (for messages)
+    factors: dict[str, Decimal | None]  # field key → unit of an amount column
+    section: layout.Section | None
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str
+    sheet_name: str = ""
+    header_row: int = 0
+    mapping: list[MappedColumn] = field(default_factory=list)
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    error_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    extra: dict[str, int] = field(default_factory=dict)  # e.g. enterprises created on the way
+    committed: bool = False
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, outcome: RowOutcome, *, keep: bool = True) -> None:
+        self.rows_read += 1
+        if outcome.action == Action.CREATE:
+            self.created += 1
+        elif outcome.action == Action.UPDATE:
+            self.updated += 1
+        elif outcome.action == Action.UNCHANGED:
+            self.unchanged += 1
+        else:
+            self.error_rows += 1
+        self.errors.extend(outcome.errors)
+        if keep and len(self.outcomes) < MAX_KEPT_OUTCOMES:
+            self.outcomes.append(outcome)
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported at all (no header, unknown zone, unreadable): one message."""
+
+
+class LedgerKind(Protocol):
+    key: str  # "projects" / "enterprises"
+    label: str  # "项目" / "企业"
+    columns: tuple[Column, ...]
+
+    def start(self, *, user, zone, title_lines: list[str], commit: bool, file_name: str, detail: bool) -> Any:
+        """A context carried through the import (caches, pending records, the zone); ``detail``:
+        whether outcomes should list each changed field (for a preview)."""
+
+    def plan(self, rows: list[SourceRow], context) -> list[tuple[RowOutcome, Any]]:
+        """Each row's outcome and what to write for it (None when nothing)."""
+
+    def write(self, plans: list[Any], context) -> None:
+        """Write the planned changes of one chunk."""
+
+    def finish(self, context, result: ImportResult) -> None:
+        """Counts and warnings gathered on the way."""
+
+
+@dataclass
+class Options:
+    user: Any = None
+    zone: Any = None
+    sheet: str | None = None
+    overrides: dict[str, str | None] | None = None  # normalised header → field key ("" / None: ignore)
+    commit: bool = False
+    keep_valid: bool = False
+    keep_outcomes: bool = True  # each row's outcome, for a preview (a command needs only counts)
+    progress: Callable[[int, int | None], None] | None = None
+
+
+def run_import(kind: LedgerKind, path: str | Path, *, extension: str, file_name: str = "", **options) -> ImportResult:
+    """Import the file at ``path`` into ``kind``'s ledger; see the module docstring."""
+    opts = Options(**options)
+    file_name = file_name or Path(path).name
+    try:
+        sheet = open_sheet(path, extension=extension, sheet=opts.sheet)
+    except ReadError as exc:
+        raise ImportRefused(str(exc)) from exc
+    result = ImportResult(kind=kind.key, file_name=file_name, sheet_name=sheet.name, dry_run=not opts.commit)
+    with audit_source("import"), transaction.atomic():
+        _run(kind, sheet, opts, result)
+        if not opts.commit or (result.errors and not opts.keep_valid):
+            transaction.set_rollback(True)
+        else:
+            result.committed = True
+    return result
+
+
+def _run(kind: LedgerKind, sheet: Sheet, opts: Options, result: ImportResult) -> None:
+    matcher = ColumnMatcher(kind.columns)
+    head, rows = _peek(sheet.rows, layout.HEADER_SCAN_ROWS + 2)
+    header = layout.find_header(head, matcher, merged=sheet.merged)
+    if header is None:
+        raise ImportRefused(
+            f"在工作表“{sheet.name}”的前 {layout.HEADER_SCAN_ROWS} 行中没有找到表头："
+            f"需要一行写有“{matcher.label('name')}”等列名。"
+        )
+    apply_overrides(header, opts.overrides, matcher)
+    money_keys = {column.key for column in kind.columns if column.money}
+    _apply_title_unit(header, money_keys)
+    result.header_row, result.mapping = header.row, header.columns
+    context = kind.start(
+        detail=opts.keep_outcomes,
+        user=opts.user,
+        zone=opts.zone,
+        title_lines=header.title_lines,
+        commit=opts.commit,
+        file_name=result.file_name,
+    )
+    writing = opts.commit
+    done = 0
+    for chunk in _chunks(_source_rows(rows, header, result, money_keys), CHUNK_ROWS):
+        planned = kind.plan(chunk, context)
+        for outcome, _ in planned:
+            result.count(outcome, keep=opts.keep_outcomes)
+        if writing and result.errors and not opts.keep_valid:
+            writing = False  # the import will be rolled back: stop writing, keep checking
+        if writing:
+            with trail.batch():
+                kind.write([plan for outcome, plan in planned if plan is not None and not outcome.errors], context)
+        done = chunk[-1].number
+        if opts.progress:
+            opts.progress(done, sheet.height)
+    kind.finish(context, result)
+
+
+def apply_overrides(header: layout.Header, overrides: dict[str, str | None] | None, matcher: ColumnMatcher) -> None:
+    """The user's choices, by header text: a field key, or empty to ignore the column."""
+    if not overrides:
+        return
+    from .columns import normal_header
+
+    chosen = {normal_header(text): key for text, key in overrides.items()}
+    for column in header.columns:
+        wanted = chosen.get(normal_header(column.header), "missing")
+        if wanted == "missing":
+            continue
+        column.key = wanted or None
+        column.auto = False
+    # A field fed by two columns: the one the user chose wins.
+    seen: set[str] = set()
+    for column in sorted(header.columns, key=lambda c: c.auto):
+        if column.key in seen:
+            column.key = None
+        elif column.key:
+            seen.add(column.key)
+
+
+def _peek(rows: Iterator[list], count: int) -> tuple[list[list], Iterator[list]]:
+    head = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= count:
+            break
+
+    def chained() -> Iterator[list]:
+        yield from head
+        yield from rows
+
+    return head, chained()
+
+
+def _apply_title_unit(header: layout.Header, money_keys: set[str]) -> None:
+    """A note above the table (``单位：亿元``) sets the unit of amount columns that do not say theirs."""
+    for line in header.title_lines:
+        match = TITLE_UNIT.search("".join(line.split()))
+        if match:
+            factor = Decimal(10000) if match.group(1).startswith("亿") else Decimal(1)
+            for column in header.columns:
+                if column.key in money_keys and column.factor is None:
+                    column.factor = factor
+            return
+
+
+def _source_rows(
+    rows: Iterator[list], header: layout.Header, result: ImportResult, money_keys: set[str]
+) -> Iterator[SourceRow]:
+    mapped = [column for column in header.columns if column.key]
+    headers = {column.key: column.header for column in mapped}
+    factors = {column.key: column.factor for column in mapped}
+    name_index = header.index_of("name")
+    section: layout.Section | None = None
+    checks = _TotalsCheck([column for column in mapped if column.key in money_keys], result)
+    for number, row in enumerate(rows, start=1):
+        if number < header.first_data_row:
+            continue
+        kind = layout.classify(row, header, name_index if name_index is not None else 0)
+        if kind == layout.BLANK:
+            continue
+        if kind == layout.SECTION:
+            result.skipped += 1
+            checks.close_section(section)
+            section = layout.parse_section(number, row)
+            continue
+        if kind == layout.TOTAL:
+            result.skipped += 1
+            checks.check_total(number, row, section)
+            continue
+        cells = {column.key: row[column.index] if column.index < len(row) else None for column in mapped}
+        checks.add(cells, factors)
+        yield SourceRow(number=number, cells=cells, headers=headers, factors=factors, section=section)
+    checks.close_section(section)
+
+
+def _chunks(items: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    chunk: list[SourceRow] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _TotalsCheck:
+    """Compares 合计/小计 rows and section counts with the rows they sum up; differences are warnings."""
+
+    def __init__(self, money: list[MappedColumn], result: ImportResult):
+        self.money = money
+        self.result = result
+        self.all = _Sums()
+        self.section = _Sums()
+
+    def add(self, cells: dict[str, Any], factors) -> None:
+        for column in self.money:
+            amount = _amount(cells.get(column.key), column.factor)
+            self.all.add(column.key, amount)
+            self.section.add(column.key, amount)
+        self.all.rows += 1
+        self.section.rows += 1
+
+    def check_total(self, number: int, row: list, section: layout.Section | None) -> None:
+        text = normal_text(next(cell for cell in row if not is_empty(cell)))
+        sums = self.section if ("小计" in text and section is not None) else self.all
+        for column in self.money:
+            stated = _amount(row[column.index] if column.index < len(row) else None, column.factor)
+            if stated is None:
+                continue
+            summed = sums.amounts.get(column.key, Decimal(0))
+            unit = column.factor or Decimal(1)
+            tolerance = Decimal("0.005") * unit * (sums.rows + 1)
+            if abs(stated - summed) > tolerance:
+                self.result.warnings.append(
+                    f"第{number}行 {column.header}: {text}为 {_show_wan(stated)} 万元，"
+                    f"明细之和为 {_show_wan(summed)} 万元，相差 {_show_wan(stated - summed)} 万元。"
+                )
+
+    def close_section(self, section: layout.Section | None) -> None:
+        if section is not None and section.count is not None and section.count != self.section.rows:
+            self.result.warnings.append(
+                f"第{section.row}行 分组“{section.text}”注明 {section.count} 个项目，"
+                f"其下实际有 {self.section.rows} 行。"
+            )
+        self.section = _Sums()
+
+
+@dataclass
+class _Sums:
+    rows: int = 0
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+
+    def add(self, key: str, amount: Decimal | None) -> None:
+        if amount is not None:
+            self.amounts[key] = self.amounts.get(key, Decimal(0)) + amount
+
+
+def _amount(cell, factor) -> Decimal | None:
+    from .values import parse_money
+
+    try:
+        return parse_money(cell, factor=factor or Decimal(1))
+    except CellError:
+        return None
+
+
+def _show_wan(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+# ------------------------------------------------------------------ helpers for the kinds
+
+
+def cell_error(row: SourceRow, key: str, reason: str, *, value=None, label: str = "") -> RowError:
+    raw = row.cells.get(key) if value is None else value
+    column = row.headers.get(key) or label or key
+    shown = _show_value(raw)
+    return RowError(row=row.number, column=column, value=shown, reason=reason)
+
+
+def value_error(row: SourceRow, key: str, error: CellError) -> RowError:
+    raw = row.cells.get(key)
+    shown = _show_value(raw)
+    reason = f"“{shown}”{error}" if shown else str(error)
+    return RowError(row=row.number, column=row.headers.get(key, key), value=shown, reason=reason)
+
+
+def _show_value(raw) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, datetime.datetime | datetime.date):
+        return raw.isoformat()[:10]
+    return normal_text(raw)
+
+
+class ZoneLookup:
+    """Zones by the names people write (full, short, or a unique part), within what the user may see."""
+
+    def __init__(self, user):
+        from kaifaqu.zones.models import Zone
+
+        self.zones = Zone.objects.visible_to(user) if user is not None else Zone.objects.all()
+        self.found: dict[str, Any] = {}
+
+    def find(self, written: str):
+        """The zone, or the reason (a ``str``) none is found."""
+        from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
+
+        key = "".join(written.split())
+        if key not in self.found:
+            try:
+                self.found[key] = zone_by_name(key, self.zones)
+            except ZoneNotFound as exc:
+                reason = str(exc).rstrip("。")
+                if reason.startswith("未找到"):
+                    reason += "（或不在您的管辖范围内）"
+                self.found[key] = reason
+        return self.found[key]
+
+
+TITLE_YEAR = re.compile(r"(20\d\d)\s*年")
+TITLE_UNIT = re.compile(r"单位[:：]\s*(亿元|万元)")
+
+
+def year_from_titles(lines: list[str]) -> int | None:
+    """``孝义经济技术开发区2025年重点项目台账`` → 2025."""
+    for line in lines:
+        match = TITLE_YEAR.search(line)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def describe_mapping(mapping: list[MappedColumn], matcher_label: Callable[[str | None], str]) -> list[str]:
+    return [
+        f"{column_letter(column.index)}列 {column.header or '（无列名）'} → {matcher_label(column.key)}"
+        for column in mapping
+        if column.header
+    ]

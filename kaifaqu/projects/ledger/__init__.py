@@ -1,0 +1,1 @@
+"""The project ledger in Excel: columns, import and export."""

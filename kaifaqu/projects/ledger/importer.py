@@ -1,0 +1,692 @@
+"""Importing rows of an office's project ledger into projects.
+
+A row updates the project with its 项目代码 when it has one, else the project of the
+same zone with the same name (spaces, full-width characters and case ignored), else it
+creates one. Only the columns present in the file are compared and written, so a ledger
+with fewer columns never blanks the others. A row describes the state a project is in,
+not a move: a new project is registered at the stage the file gives with the dates it
+gives; an existing one may move forward (recorded as a stage change), never back.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from kaifaqu.audit import trail
+from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.validation import ErrorBag
+from kaifaqu.enterprises.credit_code import normalise_credit_code, validate_credit_code
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.imports.engine import (
+    Action,
+    ImportResult,
+    RowError,
+    RowOutcome,
+    SourceRow,
+    ZoneLookup,
+    cell_error,
+    value_error,
+    year_from_titles,
+)
+from kaifaqu.imports.layout import section_word
+from kaifaqu.imports.values import (
+    CellError,
+    compact,
+    is_empty,
+    parse_area,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_money,
+    parse_text,
+    parse_year,
+)
+from kaifaqu.zones.models import Park, Zone
+
+from .. import lifecycle, services
+from ..models import Milestone, PlanCategory, Project, Stage, StageChange, local_today
+from ..project_code import normalise_project_code, validate_project_code
+from .columns import (
+    ACTUAL_TO_PLANNED,
+    COLUMN_BY_KEY,
+    COLUMNS,
+    DATE_FIELDS,
+    IMPORT_NOTE,
+    MONEY_FIELDS,
+    PLANNED_MILESTONES,
+    PRIORITY_WORDS,
+    SHOWN_FIELDS,
+    STAGE_WORDS,
+    TEXT_FIELDS,
+    normal_name,
+)
+
+
+@dataclass
+class _Plan:
+    outcome: RowOutcome
+    project: Project
+    create: bool
+    before: dict[str, Any] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    move: tuple[str, str] | None = None  # (from, to) when the stage moves
+    milestones: list[tuple[str, datetime.date | None, Milestone | None]] = field(default_factory=list)
+    row: int = 0
+
+
+@dataclass
+class _Context:
+    detail: bool
+    user: Any
+    zone: Zone | None
+    default_year: int
+    commit: bool
+    file_name: str
+    today: datetime.date
+    zones: ZoneLookup
+    parks: dict[int, dict[str, Park]] = field(default_factory=dict)
+    enterprises: dict[int, dict[str, Enterprise]] = field(default_factory=dict)
+    enterprise_codes: dict[str, Enterprise] = field(default_factory=dict)
+    categories: dict[int, dict[str, PlanCategory]] = field(default_factory=dict)
+    names: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    codes: dict[str, tuple[int, int]] = field(default_factory=dict)  # code → (project id, zone id)
+    seen: dict[tuple, int] = field(default_factory=dict)  # identity → first row
+    new_enterprises: int = 0
+    moved: int = 0
+
+
+class ProjectLedger:
+    key = "projects"
+    label = "项目"
+    columns = COLUMNS
+
+    # ---- context
+
+    def start(self, *, user, zone, title_lines, commit, file_name, detail=True) -> _Context:
+        return _Context(
+            detail=detail,
+            user=user,
+            zone=zone,
+            default_year=year_from_titles(title_lines) or local_today().year,
+            commit=commit,
+            file_name=file_name,
+            today=local_today(),
+            zones=ZoneLookup(user),
+        )
+
+    def finish(self, context: _Context, result: ImportResult) -> None:
+        if context.new_enterprises:
+            result.extra["enterprises_created"] = context.new_enterprises
+        if context.moved:
+            result.extra["stage_moves"] = context.moved
+
+    # ---- planning
+
+    def plan(self, rows: list[SourceRow], context: _Context) -> list[tuple[RowOutcome, _Plan | None]]:
+        parsed = [_Row(row) for row in rows]
+        for item in parsed:
+            item.parse(context)
+        self._load_codes(parsed, context)
+        existing = self._load_existing(parsed, context)
+        return [item.finish(existing, context) for item in parsed]
+
+    def _load_codes(self, parsed: list[_Row], context: _Context) -> None:
+        codes = {item.values["project_code"] for item in parsed if item.values.get("project_code")}
+        missing = codes - context.codes.keys()
+        if missing:
+            for pk, code, zone_id in Project.objects.filter(project_code__in=missing).values_list(
+                "pk", "project_code", "zone_id"
+            ):
+                context.codes[code] = (pk, zone_id)
+        credit = {item.enterprise_code for item in parsed if item.enterprise_code} - context.enterprise_codes.keys()
+        if credit:
+            for enterprise in Enterprise.objects.filter(credit_code__in=credit):
+                context.enterprise_codes[enterprise.credit_code] = enterprise
+        for item in parsed:
+            item.identify(context)
+
+    def _load_existing(self, parsed: list[_Row], context: _Context) -> dict[int, Project]:
+        ids = {item.existing_id for item in parsed if item.existing_id}
+        if not ids:
+            return {}
+        queryset = Project.objects.filter(pk__in=ids).select_related("zone", "park", "enterprise", "plan_category")
+        if context.commit:
+            queryset = queryset.select_for_update(of=("self",))
+        projects = {project.pk: project for project in queryset}
+        milestones = Milestone.objects.filter(project_id__in=ids, name__in=PLANNED_MILESTONES.values()).order_by("id")
+        for milestone in milestones:
+            # The first one of each name is the one the export writes and the import compares.
+            projects[milestone.project_id].__dict__.setdefault("_planned", {}).setdefault(milestone.name, milestone)
+        return projects
+
+    # ---- writing
+
+    def write(self, plans: list[_Plan], context: _Context) -> None:
+        user = context.user if getattr(context.user, "is_authenticated", False) else None
+        self._save_new_enterprises(plans, context, user)
+        creates = [plan for plan in plans if plan.create]
+        updates = [plan for plan in plans if not plan.create]
+        if creates:
+            Project.objects.bulk_create([plan.project for plan in creates])
+            for plan in creates:
+                trail.record_create(user=context.user, instance=plan.project, note=self._note(context, plan))
+        now = timezone.now()
+        for plan in updates:
+            plan.project.version += 1
+            plan.project.updated_at = now
+        if updates:
+            fields = sorted(set().union(*(plan.changed for plan in updates)) | {"version", "updated_at"})
+            Project.objects.bulk_update([plan.project for plan in updates], fields)
+            for plan in updates:
+                record = trail.record_move if plan.move else trail.record_update
+                record(user=context.user, instance=plan.project, before=plan.before, note=self._note(context, plan))
+        self._save_moves(plans, context, user)
+        self._save_milestones(plans, context)
+
+    def _note(self, context: _Context, plan: _Plan) -> str:
+        return f"{IMPORT_NOTE}：{context.file_name} 第{plan.row}行"
+
+    def _save_new_enterprises(self, plans: list[_Plan], context: _Context, user) -> None:
+        pending = {
+            id(plan.project.enterprise): plan.project.enterprise
+            for plan in plans
+            if plan.project.enterprise is not None and plan.project.enterprise.pk is None
+        }
+        if not pending:
+            return
+        created = Enterprise.objects.bulk_create(list(pending.values()))
+        trail.record_bulk_create(user=context.user, instances=created, note=f"{IMPORT_NOTE}：由项目台账的建设单位新建")
+        for plan in plans:
+            if plan.project.enterprise is not None:
+                plan.project.enterprise = plan.project.enterprise  # take the new primary key
+
+    def _save_moves(self, plans: list[_Plan], context: _Context, user) -> None:
+        moves = []
+        for plan in plans:
+            if plan.move is None:
+                continue
+            from_stage, to_stage = plan.move
+            date_field = lifecycle.DATE_FIELD.get(to_stage)
+            moves.append(
+                StageChange(
+                    project=plan.project,
+                    from_stage=from_stage,
+                    to_stage=to_stage,
+                    step_date=getattr(plan.project, date_field) if date_field else None,
+                    dates={
+                        name: getattr(plan.project, name).isoformat()
+                        for name in lifecycle.STAGE_DATE_FIELDS
+                        if getattr(plan.project, name) and (plan.create or name in plan.changed)
+                    },
+                    reason=self._note(context, plan),
+                    user=user,
+                )
+            )
+        StageChange.objects.bulk_create(moves)
+        context.moved += sum(1 for plan in plans if plan.move and not plan.create)
+
+    def _save_milestones(self, plans: list[_Plan], context: _Context) -> None:
+        new, changed = [], []
+        for plan in plans:
+            for name, planned_on, milestone in plan.milestones:
+                if milestone is None:
+                    new.append(Milestone(project=plan.project, name=name, planned_on=planned_on, note=IMPORT_NOTE))
+                    continue
+                before = trail.snapshot(milestone)
+                milestone.planned_on = planned_on
+                changed.append((milestone, before, plan))
+        if new:
+            Milestone.objects.bulk_create(new)
+            for milestone in new:
+                trail.record_create(user=context.user, instance=milestone, note=IMPORT_NOTE)
+        if changed:
+            Milestone.objects.bulk_update([item[0] for item in changed], ["planned_on"])
+            for milestone, before, _ in changed:
+                trail.record_update(user=context.user, instance=milestone, before=before, note=IMPORT_NOTE)
+
+
+# ------------------------------------------------------------------ one row
+
+
+class _Row:
+    """One data row on its way to a plan: parsed cells, then identity, then the outcome."""
+
+    def __init__(self, row: SourceRow):
+        self.row = row
+        self.values: dict[str, Any] = {}
+        self.errors: list[RowError] = []
+        self.zone: Zone | None = None
+        self.enterprise_code = ""
+        self.existing_id: int | None = None
+
+    @property
+    def present(self) -> set[str]:
+        return set(self.row.cells)
+
+    def error(self, key: str, reason: str, **kwargs) -> None:
+        self.errors.append(cell_error(self.row, key, reason, label=_label(key), **kwargs))
+
+    # ---- cells
+
+    def parse(self, context: _Context) -> None:
+        for key, raw in self.row.cells.items():
+            try:
+                value = self._parse_cell(key, raw)
+            except CellError as exc:
+                self.errors.append(value_error(self.row, key, exc))
+                continue
+            if value is not _SKIP:
+                self.values[key] = value
+        self.zone = self._resolve_zone(context)
+        self._section(context)
+
+    def _parse_cell(self, key: str, raw):
+        if key in TEXT_FIELDS:
+            max_length = Project._meta.get_field(key).max_length
+            return parse_text(raw, max_length=max_length or 100_000, single_line=max_length is not None)
+        if key in MONEY_FIELDS:
+            return parse_money(raw, factor=self.row.factors.get(key) or Decimal(1))
+        if key in DATE_FIELDS:
+            return parse_date(raw)
+        if key in PLANNED_MILESTONES:
+            return parse_date(raw, month_end=True)
+        if key == "land_area_mu":
+            return parse_area(raw)
+        if key == "plan_year":
+            return parse_year(raw)
+        if key == "in_statistics":
+            return parse_bool(raw)
+        if key == "stage":
+            return parse_choice(raw, STAGE_WORDS, what="项目阶段", shown=STAGES_SHOWN)
+        if key == "priority_level":
+            return parse_choice(raw, PRIORITY_WORDS, what="重点项目级别", shown="省重点、市重点、县重点")
+        if key == "project_code":
+            return _project_code(raw)
+        if key == "enterprise_code":
+            self.enterprise_code = _credit_code(raw)
+            return _SKIP
+        if key in ("zone", "park", "enterprise", "plan_category"):
+            return "" if is_empty(raw) else " ".join(str(raw).split())
+        return _SKIP  # 序号 and the like
+
+    def _section(self, context: _Context) -> None:
+        """A section row above (``一、尽快开工项目（36个）``) gives the plan category or the stage."""
+        section = self.row.section
+        if section is None:
+            return
+        word = section_word(section.text)
+        if not self.values.get("plan_category") and self._is_category(word, context):
+            self.values["plan_category"] = word
+        elif not self.values.get("stage") and compact(word) in STAGE_WORDS:
+            self.values["stage"] = STAGE_WORDS[compact(word)]
+
+    def _resolve_zone(self, context: _Context) -> Zone | None:
+        written = self.values.pop("zone", "")
+        if written:
+            found = context.zones.find(written)
+            if isinstance(found, str):
+                self.error("zone", found, value=written)
+                return None
+            if context.zone is not None and found.pk != context.zone.pk:
+                self.error("zone", f"“{written}”与指定的开发区“{context.zone.name}”不一致", value=written)
+                return None
+            return found
+        if context.zone is None:
+            self.error("zone", "未指定开发区：请在导入时选择开发区，或在表中加入“开发区”列")
+        return context.zone
+
+    # ---- identity
+
+    def identify(self, context: _Context) -> None:
+        name = self.values.get("name")
+        if "name" not in self.values or not name:
+            self.error("name", "项目名称不能为空")
+            return
+        if self.zone is None:
+            return
+        code = self.values.get("project_code")
+        key = ("code", code) if code else ("name", self.zone.pk, normal_name(name))
+        first = context.seen.setdefault(key, self.row.number)
+        if first != self.row.number:
+            what = f"项目代码“{code}”" if code else f"项目“{name}”"
+            self.error("project_code" if code else "name", f"{what}与第{first}行重复")
+            return
+        if code and code in context.codes:
+            pk, zone_id = context.codes[code]
+            if zone_id != self.zone.pk:
+                self.error("project_code", f"项目代码“{code}”已被其他开发区的项目使用")
+                return
+            self.existing_id = pk
+            return
+        matches = _names(context, self.zone).get(normal_name(name), [])
+        if len(matches) > 1:
+            self.error("name", f"{self.zone.name}有 {len(matches)} 个名为“{name}”的项目，请填写项目代码以区分")
+        elif matches:
+            self.existing_id = matches[0]
+
+    # ---- outcome
+
+    def finish(self, existing: dict[int, Project], context: _Context) -> tuple[RowOutcome, _Plan | None]:
+        label = str(self.values.get("name") or "")
+        if self.errors or self.zone is None:
+            return RowOutcome(self.row.number, Action.ERROR, label, errors=self.errors), None
+        stored = existing.get(self.existing_id) if self.existing_id else None
+        if self.existing_id and stored is None:
+            self.error("name", "该项目正被删除或不可访问")
+        plan = self._plan_update(stored, context) if stored else self._plan_create(context)
+        if self.errors or plan is None:
+            return RowOutcome(self.row.number, Action.ERROR, label, errors=self.errors), None
+        if not plan.create and not plan.changed and not plan.milestones:
+            return RowOutcome(self.row.number, Action.UNCHANGED, label), None
+        plan.outcome.label = label
+        return plan.outcome, plan
+
+    def _plan_create(self, context: _Context) -> _Plan | None:
+        project = Project(zone=self.zone, plan_year=context.default_year, created_by=_user(context))
+        for key in ("total_investment",):
+            if self.values.get(key) is None:
+                self.error(key, f"{_label(key)}不能为空")
+        stage = self.values.pop("stage", None)
+        fields = self._fields(project, context)
+        if fields is None:
+            return None
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.stage = stage or _inferred_stage(project, context.today)
+        self._planned_from_actual(project, fields)
+        if project.stage == Stage.TERMINATED:
+            self.error("stage", "已终止的项目不能通过导入新建（终止须在系统中填写原因）")
+            return None
+        self._check(project, context)
+        if self.errors:
+            return None
+        outcome = RowOutcome(self.row.number, Action.CREATE, project.name)
+        plan = _Plan(outcome, project, create=True, row=self.row.number)
+        if project.stage != Stage.PLANNING:
+            plan.move = (Stage.PLANNING, project.stage)
+        plan.milestones = [(name, date, None) for name, date in self._milestones().values() if date]
+        if context.detail:
+            plan.outcome.changes = {
+                self.row.headers.get(name, _label(name)): ("", _shown(project, name)) for name in sorted(fields)
+            }
+        return plan
+
+    def _plan_update(self, stored: Project, context: _Context) -> _Plan | None:
+        before = trail.snapshot(stored)
+        shown_before = {name: _shown(stored, name) for name in SHOWN_FIELDS} if context.detail else {}
+        stage = self.values.pop("stage", None)
+        fields = self._fields(stored, context)
+        if fields is None:
+            return None
+        old_stage = stored.stage
+        for name, value in fields.items():
+            setattr(stored, name, value)
+        move = self._stage_change(stored, old_stage, stage)
+        self._planned_from_actual(stored, fields)
+        self._check(stored, context)
+        if self.errors:
+            return None
+        changed = {_field_name(attname) for attname, value in before.items() if getattr(stored, attname) != value}
+        plan = _Plan(
+            RowOutcome(self.row.number, Action.UPDATE, stored.name),
+            stored,
+            create=False,
+            before=before,
+            changed=changed,
+            move=move,
+            row=self.row.number,
+        )
+        if context.detail:
+            plan.outcome.changes = {
+                self.row.headers.get(name, _label(name)): (shown_before.get(name, ""), _shown(stored, name))
+                for name in sorted(changed)
+                if name in SHOWN_FIELDS
+            }
+        planned = getattr(stored, "_planned", {})
+        for key, (name, date) in self._milestones().items():
+            milestone = planned.get(name)
+            if date is None or (milestone is not None and milestone.planned_on == date):
+                continue
+            plan.milestones.append((name, date, milestone))
+            header = self.row.headers.get(key, _label(key))
+            plan.outcome.changes[header] = (milestone.planned_on.isoformat() if milestone else "", date.isoformat())
+        return plan
+
+    def _stage_change(self, stored: Project, old_stage: str, stage: str | None) -> tuple[str, str] | None:
+        if stage is None or stage == old_stage:
+            return None
+        if old_stage == Stage.TERMINATED:
+            self.error("stage", "该项目已终止；恢复项目须在系统中填写原因")
+            return None
+        if stage == Stage.TERMINATED:
+            self.error("stage", "终止项目须在系统中操作并填写原因，不能通过导入终止")
+            return None
+        if lifecycle.RANK[stage] < lifecycle.RANK[old_stage]:
+            self.error(
+                "stage",
+                f"系统中该项目已处于“{Stage(old_stage).label}”，导入不能退回到“{Stage(stage).label}”；"
+                "如确需退回，请在项目页面操作并填写原因",
+            )
+            return None
+        stored.stage = stage
+        return (old_stage, stage)
+
+    def _fields(self, project: Project, context: _Context) -> dict[str, Any] | None:
+        """The model fields this row sets, with related records resolved."""
+        fields: dict[str, Any] = {}
+        for key, value in self.values.items():
+            if key == "name" and project.pk and normal_name(value) == normal_name(project.name):
+                continue  # matched by name: keep the spelling on record
+            if key in TEXT_FIELDS:
+                fields[key] = value or ""
+            elif key in PLAIN_FIELDS or (key == "plan_year" and value is not None):
+                fields[key] = value
+            elif key == "priority_level":
+                fields[key] = value or ""
+            elif key == "in_statistics":
+                fields[key] = bool(value)
+        if "year_completed_investment" in fields and fields["year_completed_investment"] is None:
+            fields["year_completed_investment"] = Decimal(0)
+        if "park" in self.values:
+            fields["park"] = self._park(context)
+        if "enterprise" in self.values or self.enterprise_code:
+            fields["enterprise"] = self._enterprise(context)
+        if "plan_category" in self.values:
+            fields["plan_category"] = self._category(context)
+        return None if self.errors else fields
+
+    def _park(self, context: _Context) -> Park | None:
+        written = self.values["park"]
+        if not written:
+            return None
+        parks = context.parks.get(self.zone.pk)
+        if parks is None:
+            parks = context.parks[self.zone.pk] = {normal_name(park.name): park for park in self.zone.parks.all()}
+        found = parks.get(normal_name(written))
+        if found is None:
+            known = "、".join(park.name for park in parks.values()) or "无"
+            self.error("park", f"“{written}”不是{self.zone.name}的园区（现有园区：{known}）", value=written)
+        return found
+
+    def _enterprise(self, context: _Context) -> Enterprise | None:
+        written = self.values.get("enterprise", "")
+        code = self.enterprise_code
+        if code:
+            found = context.enterprise_codes.get(code)
+            if found is not None:
+                if found.zone_id != self.zone.pk:
+                    self.error("enterprise_code", "该统一社会信用代码的企业不在本开发区", value=code)
+                    return None
+                return found
+        if not written:
+            if code:
+                self.error("enterprise_code", "未找到该统一社会信用代码的企业，请同时填写建设单位名称", value=code)
+            return None
+        known = _enterprises(context, self.zone)
+        found = known.get(normal_name(written))
+        if found is not None:
+            if code and found.credit_code and found.credit_code != code:
+                self.error("enterprise_code", f"与系统中“{found.name}”的统一社会信用代码不一致", value=code)
+            return found
+        if context.user is not None and not scope_for(context.user).can(Perm.ENTERPRISE_CHANGE, self.zone.pk):
+            self.error("enterprise", f"建设单位“{written}”尚未登记，您没有登记企业的权限", value=written)
+            return None
+        if len(written) > Enterprise._meta.get_field("name").max_length:
+            self.error("enterprise", "建设单位名称过长", value=written)
+            return None
+        created = Enterprise(name=written, zone=self.zone, credit_code=code or None, created_by=_user(context))
+        known[normal_name(written)] = created
+        context.new_enterprises += 1
+        return created
+
+    def _is_category(self, word: str, context: _Context) -> bool:
+        if self.zone is None:
+            return compact(word) in {compact(name) for name in PlanCategory.DEFAULTS}
+        return compact(word) in _categories(context, self.zone)
+
+    def _category(self, context: _Context) -> PlanCategory | None:
+        written = self.values["plan_category"]
+        if not written:
+            return None
+        categories = _categories(context, self.zone)
+        word = compact(section_word(written))
+        found = categories.get(compact(written)) or categories.get(word)
+        if found is None:
+            known = "、".join(category.name for category in categories.values())
+            self.error("plan_category", f"“{written}”不是可用的年度分类（可用：{known}）", value=written)
+        return found
+
+    def _planned_from_actual(self, project: Project, fields: dict[str, Any]) -> None:
+        """开工时间 of a project not yet started is when it is to start: a planned milestone."""
+        for name, (planned_key, stage) in ACTUAL_TO_PLANNED.items():
+            value = fields.get(name)
+            if value is None or lifecycle.RANK.get(project.reached_stage, 0) >= lifecycle.RANK[stage]:
+                continue
+            setattr(project, name, None)
+            fields.pop(name)
+            if self.values.get(planned_key) is None:
+                # Read again as a plan: "2025年3月" means by the end of March.
+                self.values[planned_key] = parse_date(self.row.cells[name], month_end=True)
+
+    def _milestones(self) -> dict[str, tuple[str, datetime.date | None]]:
+        """Column key → (milestone name, planned date) for the planned dates this row gives."""
+        return {key: (name, self.values[key]) for key, name in PLANNED_MILESTONES.items() if key in self.values}
+
+    def _check(self, project: Project, context: _Context) -> None:
+        bag = ErrorBag()
+        services.check_ledger_rules(project, bag)
+        for name, message in lifecycle.check_recorded_dates(project, today=context.today).items():
+            bag.add(name, message)
+        if project.plan_year and not 2000 <= project.plan_year <= 2100:
+            bag.add("plan_year", "年度应在 2000 至 2100 之间")
+        for name, messages in bag.errors.items():
+            for message in messages:
+                self.error(name, message.rstrip("。"))
+        if context.user is not None and not services.can_change_project(context.user, project, to_stage=project.stage):
+            self.error("zone", f"您没有维护{self.zone.name}该项目的权限")
+
+
+_SKIP = object()
+STAGES_SHOWN = "谋划储备、初步对接、重点意向、成熟待签约、签约待备案、已备案、在建、已投产、已达产、已终止"
+PLAIN_FIELDS = frozenset({*MONEY_FIELDS, *DATE_FIELDS, "land_area_mu", "project_code"})
+
+
+def _project_code(raw) -> str | None:
+    if is_empty(raw):
+        return None
+    code = normalise_project_code(str(raw))
+    try:
+        validate_project_code(code)
+    except Exception as exc:
+        raise CellError(getattr(exc, "messages", [str(exc)])[0].rstrip("。")) from exc
+    return code
+
+
+def _credit_code(raw) -> str:
+    if is_empty(raw):
+        return ""
+    code = normalise_credit_code(str(raw))
+    try:
+        validate_credit_code(code)
+    except Exception as exc:
+        raise CellError(getattr(exc, "messages", [str(exc)])[0].rstrip("。")) from exc
+    return code
+
+
+def _inferred_stage(project: Project, today: datetime.date) -> str:
+    """With no stage written: the furthest stage whose date the row gives (and has passed)."""
+    reached = Stage.PLANNING
+    for stage in lifecycle.ORDER[1:]:
+        value = getattr(project, lifecycle.DATE_FIELD[stage])
+        if value is not None and value <= today:
+            reached = stage
+    return reached
+
+
+def _categories(context: _Context, zone: Zone) -> dict[str, PlanCategory]:
+    categories = context.categories.get(zone.pk)
+    if categories is None:
+        categories = context.categories[zone.pk] = {
+            compact(category.name): category for category in PlanCategory.objects.for_zone(zone)
+        }
+    return categories
+
+
+def _names(context: _Context, zone: Zone) -> dict[str, list[int]]:
+    names = context.names.get(zone.pk)
+    if names is None:
+        names = context.names[zone.pk] = {}
+        for pk, name in Project.objects.filter(zone=zone).values_list("pk", "name"):
+            names.setdefault(normal_name(name), []).append(pk)
+    return names
+
+
+def _enterprises(context: _Context, zone: Zone) -> dict[str, Enterprise]:
+    known = context.enterprises.get(zone.pk)
+    if known is None:
+        known = context.enterprises[zone.pk] = {
+            normal_name(enterprise.name): enterprise
+            for enterprise in Enterprise.objects.filter(zone=zone).only("id", "name", "credit_code", "zone_id")
+        }
+    return known
+
+
+def _user(context: _Context):
+    return context.user if getattr(context.user, "is_authenticated", False) else None
+
+
+def _label(key: str) -> str:
+    if key in COLUMN_BY_KEY:
+        return COLUMN_BY_KEY[key].label
+    try:
+        return str(Project._meta.get_field(key).verbose_name)
+    except Exception:
+        return key
+
+
+def _field_name(attname: str) -> str:
+    return _FIELD_BY_ATTNAME[attname]
+
+
+_FIELD_BY_ATTNAME = {field.attname: field.name for field in Project._meta.concrete_fields}
+
+
+def _shown(project: Project, name: str) -> str:
+    value = getattr(project, name)
+    if value is None or value == "":
+        return ""
+    field = Project._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
