@@ -211,6 +211,9 @@ if HTTPS:
 
 # Uploads (imports of Excel/CSV/Word): size limit per file and for a whole request.
 KAIFAQU_UPLOAD_MAX_MB = env_int("KAIFAQU_UPLOAD_MAX_MB", 20)
+# Background work (imports): threads in the web process; eager runs each task in the caller.
+KAIFAQU_TASK_THREADS = env_int("KAIFAQU_TASK_THREADS", 2)
+KAIFAQU_TASKS_EAGER = env_bool("KAIFAQU_TASKS_EAGER", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files go to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

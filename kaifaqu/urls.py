@@ -20,6 +20,7 @@ urlpatterns = [
     path("enterprises/", include("kaifaqu.enterprises.urls")),
     path("zones/", include("kaifaqu.zones.urls")),
     path("audit/", include("kaifaqu.audit.urls")),
+    path("imports/", include("kaifaqu.imports.urls")),
     path("api/", include("kaifaqu.api_urls")),
     path("admin/", admin.site.urls),
 ]

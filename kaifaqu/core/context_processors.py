@@ -14,4 +14,9 @@ def site(request) -> dict:
         "user_unit": membership.unit if membership else None,
         "user_scope": scope_for(user) if user is not None else None,
         "can_view_audit": user is not None and scope_for(user).can_anywhere(Perm.AUDIT_VIEW),
+        "can_import": user is not None
+        and any(
+            scope_for(user).can_anywhere(perm)
+            for perm in (Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE, Perm.ENTERPRISE_CHANGE)
+        ),
     }

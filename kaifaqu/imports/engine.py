@@ -149,6 +149,7 @@ class Options:
     overrides: dict[str, str | None] | None = None  # normalised header → field key ("" / None: ignore)
     commit: bool = False
     keep_valid: bool = False
+    ip: str | None = None  # the uploader's address, for the audit trail of a background import
     keep_outcomes: bool = True  # each row's outcome, for a preview (a command needs only counts)
     progress: Callable[[int, int | None], None] | None = None
 
@@ -162,7 +163,7 @@ def run_import(kind: LedgerKind, path: str | Path, *, extension: str, file_name:
     except ReadError as exc:
         raise ImportRefused(str(exc)) from exc
     result = ImportResult(kind=kind.key, file_name=file_name, sheet_name=sheet.name, dry_run=not opts.commit)
-    with audit_source("import"), transaction.atomic():
+    with audit_source("import", ip=opts.ip), transaction.atomic():
         _run(kind, sheet, opts, result)
         if not opts.commit or (result.errors and not opts.keep_valid):
             transaction.set_rollback(True)
@@ -207,6 +208,56 @@ def _run(kind: LedgerKind, sheet: Sheet, opts: Options, result: ImportResult) ->
         if opts.progress:
             opts.progress(done, sheet.height)
     kind.finish(context, result)
+
+
+@dataclass
+class Inspection:
+    sheet_name: str
+    sheet_names: list[str]
+    header_row: int
+    columns: list[dict]  # index, letter, header, key, auto, samples
+
+
+def inspect_file(
+    kind: LedgerKind,
+    path: str | Path,
+    *,
+    extension: str,
+    sheet: str | None = None,
+    overrides: dict[str, str | None] | None = None,
+    samples: int = 3,
+) -> Inspection:
+    """The header the importer finds, how each column is matched, and a few values of each."""
+    try:
+        opened = open_sheet(path, extension=extension, sheet=sheet)
+    except ReadError as exc:
+        raise ImportRefused(str(exc)) from exc
+    matcher = ColumnMatcher(kind.columns)
+    head, _ = _peek(opened.rows, layout.HEADER_SCAN_ROWS + 20)
+    header = layout.find_header(head, matcher, merged=opened.merged)
+    if header is None:
+        raise ImportRefused(
+            f"在工作表“{opened.name}”的前 {layout.HEADER_SCAN_ROWS} 行中没有找到表头："
+            f"需要一行写有“{matcher.label('name')}”等列名。"
+        )
+    apply_overrides(header, overrides, matcher)
+    name_index = header.index_of("name") or 0
+    data = [
+        row for row in head[header.first_data_row - 1 :] if layout.classify(row, header, name_index) == layout.DATA
+    ][:samples]
+    columns = [
+        {
+            "index": column.index,
+            "letter": column_letter(column.index),
+            "header": column.header,
+            "key": column.key or "",
+            "auto": column.auto,
+            "samples": [_show_value(row[column.index]) if column.index < len(row) else "" for row in data],
+        }
+        for column in header.columns
+        if column.header or any(column.index < len(row) and not is_empty(row[column.index]) for row in data)
+    ]
+    return Inspection(opened.name, opened.sheet_names, header.row, columns)
 
 
 def apply_overrides(header: layout.Header, overrides: dict[str, str | None] | None, matcher: ColumnMatcher) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kaifaqu.conftest import make_user
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
+from kaifaqu.imports.models import ImportJob
 from kaifaqu.projects.models import Stage
 from kaifaqu.projects.services import milestone_create, plan_category_create, progress_create, project_create
 from kaifaqu.regions.models import Region
@@ -54,6 +55,11 @@ TARGETS = {
     "milestone-complete": "milestone",
     "progress-detail": "progress",
     "plan-category-detail": "plan_category",
+    "imports:detail": "import_job",
+    "imports:progress": "import_job",
+    "imports:mapping": "import_job",
+    "imports:commit": "import_job",
+    "imports:errors": "import_job",
 }
 # What an enterprise user may legitimately see of its own zone: the zone, its parks and
 # its plan-category vocabulary (the labels its own projects are filed under).
@@ -109,6 +115,14 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             user=admin_user, project=project, reported_on=TODAY - datetime.timedelta(days=1), text="保密进展戊"
         ),
         "plan_category": plan_category_create(user=xiaoyi_admin, name="保密分类己"),
+        "import_job": ImportJob.objects.create(
+            kind="projects",
+            user=xiaoyi_admin,
+            zone=xiaoyi,
+            file_name="保密导入庚.xlsx",
+            extension="xlsx",
+            result={"errors": [{"row": 2, "column": "项目名称", "value": "保密项目甲", "reason": "x"}]},
+        ),
         "secrets": {
             "保密项目甲",
             "保密企业乙",
@@ -116,6 +130,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密节点丁",
             "保密进展戊",
             "保密分类己",
+            "保密导入庚",
             "孝义经济技术开发区",
         },
     }

@@ -411,8 +411,9 @@ class _Row:
             plan.move = (Stage.PLANNING, project.stage)
         plan.milestones = [(name, date, None) for name, date in self._milestones().values() if date]
         if context.detail:
+            shown = sorted(fields) + (["stage"] if project.stage != Stage.PLANNING else [])
             plan.outcome.changes = {
-                self.row.headers.get(name, _label(name)): ("", _shown(project, name)) for name in sorted(fields)
+                self.row.headers.get(name, _label(name)): ("", _shown(project, name)) for name in shown
             }
         return plan
 

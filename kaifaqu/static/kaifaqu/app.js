@@ -23,6 +23,17 @@
     return options;
   }
 
+  // Export links carry the list's current filters, which HTMX may have changed since the
+  // page was drawn: rebuild the link from the address bar when it is clicked.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-export]") : null;
+    if (!link) { return; }
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    new URLSearchParams(link.dataset.export).forEach(function (value, key) { params.set(key, value); });
+    link.href = link.pathname + "?" + params.toString();
+  });
+
   function init(root) {
     root.querySelectorAll("[data-move-select], [data-stage-select]").forEach(function (select) {
       if (select.dataset.bound) { return; }

@@ -1,0 +1,27 @@
+from django import forms
+
+from kaifaqu.zones.models import Zone
+
+from .models import ImportJob
+from .services import importable_zones
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="台账类型", choices=ImportJob.Kind.choices, initial=ImportJob.Kind.PROJECTS)
+    zone = forms.ModelChoiceField(
+        label="导入到开发区",
+        queryset=Zone.objects.none(),
+        required=False,
+        empty_label="按表中的“开发区”列",
+        help_text="表中没有“开发区”列时必须选择。",
+    )
+    file = forms.FileField(label="台账文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）。")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = importable_zones(user, ImportJob.Kind.PROJECTS) | importable_zones(user, ImportJob.Kind.ENTERPRISES)
+        self.fields["zone"].queryset = zones.distinct().order_by("name")
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

@@ -1,0 +1,306 @@
+"""Imports from the web: upload, confirm the column mapping, preview (a dry run), commit.
+
+Preview and commit run in the background (``core.tasks``); progress goes to a small file
+beside the upload so any process can show it while the import's transaction is open.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+
+from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.tasks import enqueue
+from kaifaqu.core.uploads import validate_upload
+
+from .columns import ColumnMatcher, normal_header
+from .engine import ImportRefused, ImportResult, inspect_file, run_import
+from .kinds import ledger_kind
+from .models import ImportJob, SavedMapping
+from .readers import EXTENSIONS, open_sheet
+
+PERMISSIONS = {
+    ImportJob.Kind.PROJECTS: (Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE),
+    ImportJob.Kind.ENTERPRISES: (Perm.ENTERPRISE_CHANGE,),
+}
+# How many errors and row outcomes a job keeps for its pages (counts are always complete).
+KEPT_ERRORS = 5000
+
+
+def importable_zones(user, kind: str):
+    """Zones the user may import ``kind`` into."""
+    from kaifaqu.zones.models import Zone
+
+    scope = scope_for(user)
+    ids: set[int] = set()
+    for perm in PERMISSIONS[kind]:
+        ids |= set(scope.zones_with(perm))
+    return Zone.objects.visible_to(user).filter(pk__in=ids) if not scope.everything else Zone.objects.all()
+
+
+def can_import(user, kind: str) -> bool:
+    scope = scope_for(user)
+    return any(scope.can_anywhere(perm) for perm in PERMISSIONS.get(kind, ()))
+
+
+def import_job_create(*, user, kind: str, upload, zone=None, ip: str | None = None) -> ImportJob:
+    """Keep the uploaded file and find its header; the job then waits for the mapping."""
+    if kind not in PERMISSIONS:
+        raise ValidationError({"kind": "请选择要导入的台账类型。"})
+    if not can_import(user, kind):
+        raise PermissionDenied(f"您没有导入{ImportJob.Kind(kind).label}的权限。")
+    if zone is not None and not importable_zones(user, kind).filter(pk=zone.pk).exists():
+        raise PermissionDenied("您不能向该开发区导入台账。")
+    try:
+        extension = validate_upload(upload, allowed=EXTENSIONS)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    job = ImportJob.objects.create(
+        kind=kind, user=user, zone=zone, file_name=Path(upload.name).name[:200], extension=extension, ip=ip
+    )
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    with job.path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    try:
+        _inspect(job, overrides=saved_mapping(user, kind))
+    except ImportRefused as exc:
+        job.path.unlink(missing_ok=True)
+        job.delete()
+        raise ValidationError({"file": str(exc)}) from exc
+    return job
+
+
+def saved_mapping(user, kind: str) -> dict[str, str]:
+    unit_id = scope_for(user).unit_id
+    saved = SavedMapping.objects.filter(unit_id=unit_id, kind=kind).first() if unit_id else None
+    return dict(saved.mapping) if saved else {}
+
+
+def _inspect(job: ImportJob, *, overrides: dict[str, str] | None, sheet: str | None = None) -> None:
+    found = inspect_file(
+        ledger_kind(job.kind), job.path, extension=job.extension, sheet=sheet or job.sheet or None, overrides=overrides
+    )
+    job.sheet, job.header_row, job.columns = found.sheet_name, found.header_row, found.columns
+    job.mapping = {column["header"]: column["key"] for column in found.columns if column["header"]}
+    job.result = {"sheet_names": found.sheet_names}
+    job.save()
+
+
+def import_job_set_mapping(*, job: ImportJob, choices: dict[int, str]) -> ImportJob:
+    """The user's column mapping: column index → field key ("" to leave the column out)."""
+    if job.running:
+        raise ValidationError("导入正在进行，不能修改列对应。")
+    known = {column.key for column in ledger_kind(job.kind).columns}
+    chosen: dict[int, str] = {}
+    for index, key in choices.items():
+        if key and key not in known:
+            raise ValidationError(f"第 {index + 1} 列的对应字段“{key}”无效。")
+        chosen[index] = key
+    keys = [key for key in chosen.values() if key and key != "seq"]
+    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicated:
+        labels = "、".join(ColumnMatcher(ledger_kind(job.kind).columns).label(key) for key in duplicated)
+        raise ValidationError(f"“{labels}”对应了多个列，每个字段只能对应一列。")
+    if "name" not in keys:
+        raise ValidationError("请为“名称”选择对应的列（项目名称或企业名称）。")
+    for column in job.columns:
+        if column["index"] in chosen:
+            column["key"] = chosen[column["index"]]
+            column["auto"] = False
+    job.mapping = {column["header"]: column["key"] for column in job.columns if column["header"]}
+    job.status = ImportJob.Status.MAPPING
+    job.save(update_fields=["columns", "mapping", "status"])
+    return job
+
+
+def import_job_start(*, job: ImportJob, commit: bool, keep_valid: bool = False) -> ImportJob:
+    """Preview (commit=False) or commit in the background."""
+    if job.running:
+        raise ValidationError("该导入正在进行中。")
+    if commit and job.status != ImportJob.Status.PREVIEWED:
+        raise ValidationError("请先试导入并查看预览，再确认导入。")
+    job.status = ImportJob.Status.COMMITTING if commit else ImportJob.Status.PREVIEWING
+    job.keep_valid = keep_valid
+    job.message = ""
+    job.save(update_fields=["status", "keep_valid", "message"])
+    write_progress(job, 0, None)
+    enqueue(run_job, job.pk, commit=commit)
+    return job
+
+
+def run_job(job_id: int, *, commit: bool) -> None:
+    """The background part: run the import and keep its result on the job."""
+    job = ImportJob.objects.select_related("user", "zone").get(pk=job_id)
+    try:
+        result = run_import(
+            ledger_kind(job.kind),
+            job.path,
+            extension=job.extension,
+            file_name=job.file_name,
+            user=job.user,
+            zone=job.zone,
+            sheet=job.sheet or None,
+            overrides=job.mapping,
+            commit=commit,
+            keep_valid=job.keep_valid,
+            ip=job.ip,
+            progress=lambda done, total: write_progress(job, done, total),
+        )
+    except ImportRefused as exc:
+        _finish(job, ImportJob.Status.FAILED, message=str(exc))
+        return
+    except Exception as exc:
+        _finish(job, ImportJob.Status.FAILED, message=f"导入出错，未写入任何数据：{exc}")
+        raise
+    if result.committed:
+        _remember_mapping(job)
+        _finish(job, ImportJob.Status.DONE, result=result)
+    else:
+        message = "有错误，未写入任何数据。" if commit else ""
+        _finish(job, ImportJob.Status.PREVIEWED, result=result, message=message)
+
+
+def _finish(job: ImportJob, status: str, *, result: ImportResult | None = None, message: str = "") -> None:
+    job.status = status
+    job.message = message[:500]
+    if result is not None:
+        job.result = result_json(result) | {"sheet_names": job.result.get("sheet_names", [])}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "result", "finished_at"])
+
+
+def result_json(result: ImportResult) -> dict:
+    return {
+        "rows_read": result.rows_read,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "skipped": result.skipped,
+        "error_rows": result.error_rows,
+        "error_count": len(result.errors),
+        "errors": [
+            {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
+            for e in result.errors[:KEPT_ERRORS]
+        ],
+        "warnings": result.warnings,
+        "outcomes": [
+            {"row": o.row, "action": o.action, "label": o.label, "changes": [[k, *v] for k, v in o.changes.items()]}
+            for o in result.outcomes
+        ],
+        "extra": result.extra,
+        "committed": result.committed,
+    }
+
+
+def _remember_mapping(job: ImportJob) -> None:
+    """Offer this mapping to the unit next time (merged with what it confirmed before)."""
+    unit_id = scope_for(job.user).unit_id
+    if unit_id is None:
+        return
+    saved, _ = SavedMapping.objects.get_or_create(unit_id=unit_id, kind=job.kind)
+    saved.mapping = saved.mapping | {normal_header(header): key for header, key in job.mapping.items()}
+    saved.save()
+
+
+# A running import writes its progress at least every chunk of rows; one silent this long
+# was cut off (the server restarted) and its transaction rolled back.
+STALE_SECONDS = 300
+
+
+def check_stale(job: ImportJob) -> ImportJob:
+    """Mark an import that stopped reporting progress as failed; nothing of it was written."""
+    if not job.running:
+        return job
+    try:
+        age = time.time() - job.progress_path.stat().st_mtime
+    except OSError:
+        age = (timezone.now() - job.created_at).total_seconds()
+    if age > STALE_SECONDS:
+        _finish(job, ImportJob.Status.FAILED, message="导入已中断（服务可能重启过），未写入任何数据，请重新试导入。")
+    return job
+
+
+def write_progress(job: ImportJob, done: int, total: int | None) -> None:
+    job.progress_path.write_text(json.dumps({"done": done, "total": total}))
+
+
+def read_progress(job: ImportJob) -> tuple[int, int | None]:
+    try:
+        data = json.loads(job.progress_path.read_text())
+    except (OSError, ValueError):
+        return 0, None
+    return int(data.get("done") or 0), data.get("total")
+
+
+def error_workbook(job: ImportJob) -> bytes:
+    """The uploaded sheet with an error column (in red) beside every row that has errors."""
+    by_row: dict[int, list[str]] = {}
+    for error in job.result.get("errors", []):
+        by_row.setdefault(error["row"], []).append(f"{error['column']}: {error['reason']}")
+    if job.extension == "xlsx":
+        workbook = load_workbook(job.path)
+        sheet = workbook[job.sheet] if job.sheet in workbook.sheetnames else workbook.active
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = (job.sheet or "Sheet1")[:31]
+        for row in open_sheet(job.path, extension=job.extension, sheet=job.sheet or None).rows:
+            sheet.append(row)
+    column = sheet.max_column + 1
+    header = sheet.cell(row=job.header_row or 1, column=column, value="错误说明")
+    header.font = Font(bold=True, color="C00000")
+    red = PatternFill("solid", fgColor="FFD7D7")
+    for row, messages in by_row.items():
+        cell = sheet.cell(row=row, column=column, value="；".join(messages))
+        cell.fill = red
+    sheet.column_dimensions[header.column_letter].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_response(*, kind: str, queryset, unit: str, file_format: str, user) -> HttpResponse:
+    """The ledger file for a filtered, scoped queryset; the export is kept in the audit trail."""
+    from kaifaqu.audit import trail
+    from kaifaqu.audit.models import AuditEntry
+    from kaifaqu.enterprises import ledger as enterprise_ledger
+    from kaifaqu.projects.ledger import export as project_export
+
+    scope_name = _scope_name(user)
+    label = ImportJob.Kind(kind).label
+    if file_format == "csv":
+        if kind == "projects":
+            data = project_export.export_projects_csv(queryset, unit=unit)
+        else:
+            data = enterprise_ledger.export_enterprises_csv(queryset)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        buffer = io.BytesIO()
+        if kind == "projects":
+            project_export.export_projects_xlsx(buffer, queryset, unit=unit, scope_name=scope_name)
+        else:
+            enterprise_ledger.export_enterprises_xlsx(buffer, queryset, scope_name=scope_name)
+        data = buffer.getvalue()
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"{label}-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    trail.record_event(action=AuditEntry.Action.EXPORT, user=user, note=f"导出{label}（{file_format}，{unit}）")
+    return response
+
+
+def _scope_name(user) -> str:
+    """How the title names a list of several zones: 吕梁市各开发区, 山西省各开发区."""
+    unit = getattr(getattr(user, "membership", None), "unit", None)
+    region = getattr(unit, "region", None)
+    return f"{region.name}各开发区" if region is not None else ""

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.import_index, name="index"),
+    path("<int:pk>/", views.import_detail, name="detail"),
+    path("<int:pk>/progress/", views.import_progress, name="progress"),
+    path("<int:pk>/mapping/", views.import_mapping, name="mapping"),
+    path("<int:pk>/commit/", views.import_commit, name="commit"),
+    path("<int:pk>/errors/", views.import_errors, name="errors"),
+    path("export/projects/", views.ledger_export, {"kind": "projects"}, name="export_projects"),
+    path("export/enterprises/", views.ledger_export, {"kind": "enterprises"}, name="export_enterprises"),
+]

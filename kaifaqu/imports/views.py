@@ -1,0 +1,154 @@
+"""Pages of the import: upload, column mapping, preview with progress, commit, error file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kaifaqu.audit.context import current
+from kaifaqu.core.scoping import get_visible_or_404
+from kaifaqu.core.views import add_service_errors
+
+from . import services
+from .engine import ACTION_LABELS
+from .exporting import UNITS
+from .forms import ImportUploadForm
+from .kinds import ledger_kind
+from .models import ImportJob
+
+ROWS_PER_PAGE = 100
+
+
+@login_required
+def import_index(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                zone=form.cleaned_data["zone"],
+                ip=current().ip,
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("imports:detail", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user).select_related("zone")[:20]
+    return render(request, "imports/index.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_detail(request, pk: int):
+    job = get_visible_or_404(ImportJob.objects.select_related("zone"), request.user, pk=pk)
+    services.check_stale(job)
+    return render(request, "imports/detail.html", _detail_context(request, job))
+
+
+def _detail_context(request, job: ImportJob) -> dict:
+    result = job.result or {}
+    kind = ledger_kind(job.kind)
+    context = {
+        "job": job,
+        "fields": [(column.key, column.label) for column in kind.columns],
+        "result": result,
+        "action_labels": ACTION_LABELS,
+    }
+    if job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.DONE) and result:
+        show = request.GET.get("show", "errors" if result.get("errors") else "rows")
+        items = result.get("errors", []) if show == "errors" else result.get("outcomes", [])
+        context.update(show=show, page=Paginator(items, ROWS_PER_PAGE).get_page(request.GET.get("page")))
+    if job.running:
+        context["progress"] = _progress(job)
+    return context
+
+
+def _progress(job: ImportJob) -> dict:
+    done, total = services.read_progress(job)
+    percent = min(99, round(done * 100 / total)) if total else None
+    return {"done": done, "total": total, "percent": percent}
+
+
+@login_required
+def import_progress(request, pk: int):
+    """Polled by the page while the import runs; when it ends, the page reloads itself."""
+    job = services.check_stale(get_visible_or_404(ImportJob, request.user, pk=pk))
+    if not job.running:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/_progress.html", {"job": job, "progress": _progress(job)})
+
+
+@login_required
+@require_POST
+def import_mapping(request, pk: int):
+    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    choices = {
+        column["index"]: request.POST.get(f"col-{column['index']}", column["key"]) or "" for column in job.columns
+    }
+    try:
+        services.import_job_set_mapping(job=job, choices=choices)
+        services.import_job_start(job=job, commit=False)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_commit(request, pk: int):
+    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    try:
+        services.import_job_start(job=job, commit=True, keep_valid=request.POST.get("keep_valid") == "1")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
+def import_errors(request, pk: int):
+    """The uploaded sheet with an error column, to fix in Excel and upload again."""
+    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    if not job.result.get("errors"):
+        messages.info(request, "该导入没有错误。")
+        return redirect("imports:detail", pk=job.pk)
+    name = job.file_name.rsplit(".", 1)[0] + "-错误标注.xlsx"
+    response = HttpResponse(
+        services.error_workbook(job),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def ledger_export(request, kind: str):
+    """The filtered list of projects or enterprises as the office's ledger (.xlsx) or CSV."""
+    from kaifaqu.enterprises.filters import EnterpriseFilter
+    from kaifaqu.enterprises.models import Enterprise
+    from kaifaqu.projects.filters import ProjectFilter
+    from kaifaqu.projects.models import Project
+
+    model, filter_class = (Project, ProjectFilter) if kind == "projects" else (Enterprise, EnterpriseFilter)
+    visible = model.objects.visible_to(request.user)
+    filterset = filter_class(request.GET or None, queryset=visible, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
+    if filterset.is_bound and not filterset.is_valid():
+        queryset = visible.none()
+    unit = request.GET.get("unit") if request.GET.get("unit") in UNITS else "万元"
+    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    response = services.export_response(
+        kind=kind, queryset=queryset, unit=unit, file_format=file_format, user=request.user
+    )
+    return response
