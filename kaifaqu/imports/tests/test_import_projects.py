@@ -344,3 +344,43 @@ def test_import_command_refuses_a_sheet_without_a_header(tmp_path, xiaoyi):
     with pytest.raises(CommandError) as caught:
         call_command("import_ledger", "projects", str(path), "--sheet", "二季度", stdout=io.StringIO())
     assert str(caught.value) == "文件中没有名为“二季度”的工作表（现有：Sheet1）。"
+
+
+def test_enterprise_by_credit_code_park_by_name_and_full_width_spaces(tmp_path, xiaoyi, xiaoyi_enterprise, xiaoyi_park):
+    path = write_csv(
+        tmp_path / "代码.csv",
+        [
+            ["项目名称", "统一社会信用代码", "园区", "总投资", "开发区"],
+            [
+                "焦化余热发电\u3000项目",
+                xiaoyi_enterprise.credit_code.lower(),
+                "梧桐新材料园",
+                "１，２００",
+                "孝义经开区",
+            ],
+            ["未知企业的项目", "91141181MA0K00000X", None, "5", "孝义经开区"],
+            ["错园区的项目", None, "不存在园", "5", "孝义经开区"],
+        ],
+    )
+    result = import_file(path, commit=False)
+    assert [e.message for e in result.errors] == [
+        "第3行 统一社会信用代码: “91141181MA0K00000X”统一社会信用代码校验位错误：最后一位应为 T，实际为 X",
+        "第4行 园区: “不存在园”不是孝义经济技术开发区的园区（现有园区：梧桐新材料园）",
+    ]
+    fixed = write_csv(
+        tmp_path / "代码2.csv",
+        [
+            ["项目名称", "统一社会信用代码", "园区", "总投资", "开发区"],
+            [
+                "焦化余热发电\u3000项目",
+                xiaoyi_enterprise.credit_code.lower(),
+                "梧桐新材料园",
+                "１，２００",
+                "孝义经开区",
+            ],
+        ],
+    )
+    assert import_file(fixed).errors == []
+    project = Project.objects.get()
+    assert (project.name, project.enterprise, project.park) == ("焦化余热发电 项目", xiaoyi_enterprise, xiaoyi_park)
+    assert project.total_investment == Decimal("1200.00")
