@@ -158,13 +158,10 @@ def run_import(kind: LedgerKind, path: str | Path, *, extension: str, file_name:
     """Import the file at ``path`` into ``kind``'s ledger; see the module docstring."""
     opts = Options(**options)
     file_name = file_name or Path(path).name
-    try:
-        sheet = open_sheet(path, extension=extension, sheet=opts.sheet)
-    except ReadError as exc:
-        raise ImportRefused(str(exc)) from exc
+    sheet, header, rows = open_table(kind, path, extension=extension, sheet=opts.sheet)
     result = ImportResult(kind=kind.key, file_name=file_name, sheet_name=sheet.name, dry_run=not opts.commit)
     with audit_source("import", ip=opts.ip), transaction.atomic():
-        _run(kind, sheet, opts, result)
+        _run(kind, sheet, header, rows, opts, result)
         if not opts.commit or (result.errors and not opts.keep_valid):
             transaction.set_rollback(True)
         else:
@@ -172,15 +169,37 @@ def run_import(kind: LedgerKind, path: str | Path, *, extension: str, file_name:
     return result
 
 
-def _run(kind: LedgerKind, sheet: Sheet, opts: Options, result: ImportResult) -> None:
+def open_table(
+    kind: LedgerKind, path: str | Path, *, extension: str, sheet: str | None = None, peek: int = 2
+) -> tuple[Sheet, layout.Header, Iterator[list]]:
+    """The sheet, its header and its rows (from row 1). Without a sheet named, the first
+    sheet with a header: workbooks often open with a sheet of notes."""
     matcher = ColumnMatcher(kind.columns)
-    head, rows = _peek(sheet.rows, layout.HEADER_SCAN_ROWS + 2)
-    header = layout.find_header(head, matcher, merged=sheet.merged)
-    if header is None:
-        raise ImportRefused(
-            f"在工作表“{sheet.name}”的前 {layout.HEADER_SCAN_ROWS} 行中没有找到表头："
-            f"需要一行写有“{matcher.label('name')}”等列名。"
-        )
+    try:
+        opened = open_sheet(path, extension=extension, sheet=sheet)
+        candidates = [None] if sheet is not None else [name for name in opened.sheet_names if name != opened.name]
+        first = opened
+        while True:
+            head, rows = _peek(opened.rows, layout.HEADER_SCAN_ROWS + peek)
+            header = layout.find_header(head, matcher, merged=opened.merged)
+            if header is not None:
+                opened.head = head
+                return opened, header, rows
+            if not candidates or candidates[0] is None:
+                break
+            opened = open_sheet(path, extension=extension, sheet=candidates.pop(0))
+    except ReadError as exc:
+        raise ImportRefused(str(exc)) from exc
+    raise ImportRefused(
+        f"在工作表“{first.name}”的前 {layout.HEADER_SCAN_ROWS} 行中没有找到表头："
+        f"需要一行写有“{matcher.label('name')}”等列名。"
+    )
+
+
+def _run(
+    kind: LedgerKind, sheet: Sheet, header: layout.Header, rows: Iterator[list], opts: Options, result: ImportResult
+) -> None:
+    matcher = ColumnMatcher(kind.columns)
     apply_overrides(header, opts.overrides, matcher)
     money_keys = {column.key for column in kind.columns if column.money}
     _apply_title_unit(header, money_keys)
@@ -228,19 +247,9 @@ def inspect_file(
     samples: int = 3,
 ) -> Inspection:
     """The header the importer finds, how each column is matched, and a few values of each."""
-    try:
-        opened = open_sheet(path, extension=extension, sheet=sheet)
-    except ReadError as exc:
-        raise ImportRefused(str(exc)) from exc
-    matcher = ColumnMatcher(kind.columns)
-    head, _ = _peek(opened.rows, layout.HEADER_SCAN_ROWS + 20)
-    header = layout.find_header(head, matcher, merged=opened.merged)
-    if header is None:
-        raise ImportRefused(
-            f"在工作表“{opened.name}”的前 {layout.HEADER_SCAN_ROWS} 行中没有找到表头："
-            f"需要一行写有“{matcher.label('name')}”等列名。"
-        )
-    apply_overrides(header, overrides, matcher)
+    opened, header, _ = open_table(kind, path, extension=extension, sheet=sheet, peek=20)
+    head = opened.head
+    apply_overrides(header, overrides, ColumnMatcher(kind.columns))
     name_index = header.index_of("name") or 0
     data = [
         row for row in head[header.first_data_row - 1 :] if layout.classify(row, header, name_index) == layout.DATA

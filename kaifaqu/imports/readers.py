@@ -33,6 +33,7 @@ class Sheet:
     # Merged areas as ((first_row, first_col), (last_row, last_col)), 0-based.
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     encoding: str = ""
+    head: list[list] = field(default_factory=list)  # the first rows, once the header is found
 
 
 def open_sheet(path: str | Path, *, extension: str, sheet: str | None = None) -> Sheet:

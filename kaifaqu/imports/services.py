@@ -96,6 +96,22 @@ def _inspect(job: ImportJob, *, overrides: dict[str, str] | None, sheet: str | N
     job.save()
 
 
+def import_job_set_sheet(*, job: ImportJob, sheet: str) -> ImportJob:
+    """Read another sheet of the workbook: its header and columns are found afresh."""
+    if job.running:
+        raise ValidationError("导入正在进行，不能切换工作表。")
+    names = job.result.get("sheet_names", [])
+    if sheet not in names:
+        raise ValidationError(f"文件中没有名为“{sheet}”的工作表。")
+    try:
+        _inspect(job, overrides=saved_mapping(job.user, job.kind), sheet=sheet)
+    except ImportRefused as exc:
+        raise ValidationError(str(exc)) from exc
+    job.status, job.message = ImportJob.Status.MAPPING, ""
+    job.save(update_fields=["status", "message"])
+    return job
+
+
 def import_job_set_mapping(*, job: ImportJob, choices: dict[int, str]) -> ImportJob:
     """The user's column mapping: column index → field key ("" to leave the column out)."""
     if job.running:

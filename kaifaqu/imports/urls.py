@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/progress/", views.import_progress, name="progress"),
     path("<int:pk>/mapping/", views.import_mapping, name="mapping"),
+    path("<int:pk>/sheet/", views.import_sheet, name="sheet"),
     path("<int:pk>/commit/", views.import_commit, name="commit"),
     path("<int:pk>/errors/", views.import_errors, name="errors"),
     path("export/projects/", views.ledger_export, {"kind": "projects"}, name="export_projects"),

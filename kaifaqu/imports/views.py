@@ -105,6 +105,17 @@ def import_mapping(request, pk: int):
 
 @login_required
 @require_POST
+def import_sheet(request, pk: int):
+    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    try:
+        services.import_job_set_sheet(job=job, sheet=request.POST.get("sheet", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
 def import_commit(request, pk: int):
     job = get_visible_or_404(ImportJob, request.user, pk=pk)
     try:

@@ -58,6 +58,7 @@ TARGETS = {
     "imports:detail": "import_job",
     "imports:progress": "import_job",
     "imports:mapping": "import_job",
+    "imports:sheet": "import_job",
     "imports:commit": "import_job",
     "imports:errors": "import_job",
 }

@@ -171,3 +171,26 @@ def test_an_import_cut_off_by_a_restart_is_marked_failed(xiaoyi, xiaoyi_staff):
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and "导入已中断（服务可能重启过），未写入任何数据" in page
+
+
+def test_a_workbook_with_several_sheets_can_switch_sheet(tmp_path, xiaoyi, xiaoyi_staff):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "说明"
+    workbook.active.append(["本表为孝义经开区重点项目，填报说明见下。"])
+    projects = workbook.create_sheet("续建项目")
+    projects.append(["项目名称", "总投资（万元）", "开发区"])
+    projects.append(["焦化二期", 5000, "孝义"])
+    path = tmp_path / "多表.xlsx"
+    workbook.save(path)
+    client = client_for(xiaoyi_staff)
+    upload(client, path)  # the first sheet is only notes: the ledger sheet is found
+    job = ImportJob.objects.get()
+    assert job.sheet == "续建项目" and job.result["sheet_names"] == ["说明", "续建项目"]
+    response = client.post(reverse("imports:sheet", args=[job.pk]), {"sheet": "说明"}, follow=True)
+    assert "在工作表“说明”的前 30 行中没有找到表头" in response.content.decode()
+    client.post(reverse("imports:sheet", args=[job.pk]), {"sheet": "续建项目"})
+    client.post(reverse("imports:mapping", args=[job.pk]))
+    client.post(reverse("imports:commit", args=[job.pk]))
+    assert Project.objects.get().name == "焦化二期"

@@ -328,6 +328,12 @@ def test_import_command_prints_counts_and_errors_and_exits_nonzero(tmp_path, xia
     assert "第3行 总投资（万元）: “-3”金额不能为负数" in text
     assert not Project.objects.exists()
 
+    with pytest.raises(CommandError) as caught:
+        call_command("import_ledger", "projects", str(path), "--zone", "孝义", "--keep-valid", stdout=io.StringIO())
+    assert str(caught.value) == "已导入无误的行；1 行有错误，未导入。"
+    assert list(Project.objects.values_list("name", flat=True)) == ["甲"]
+    Project.objects.all().delete()
+
     path = write_xlsx(tmp_path / "ok.xlsx", [["项目名称", "总投资（万元）"], ["甲", 10]])
     out = io.StringIO()
     call_command("import_ledger", "projects", str(path), "--zone", "孝义", "--dry-run", stdout=out)

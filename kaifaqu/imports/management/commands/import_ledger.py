@@ -52,7 +52,9 @@ class Command(KaifaquCommand):
         except ImportRefused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(render_json(result) if json else render_text(result, KINDS[kind]))
-        if result.errors and not result.committed:
+        if result.errors:
+            if result.committed:
+                raise CommandError(f"已导入无误的行；{result.error_rows} 行有错误，未导入。")
             raise CommandError("试导入发现错误。" if dry_run else "有错误，未写入任何数据。")
 
 
