@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from kaifaqu.audit import trail
+from kaifaqu.core.bulk import insert_many
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.text import to_half_width
 from kaifaqu.imports.columns import Column
@@ -132,7 +133,7 @@ class EnterpriseLedger:
     def write(self, plans: list[_Plan], context: _Context) -> None:
         creates = [plan.enterprise for plan in plans if plan.create]
         if creates:
-            Enterprise.objects.bulk_create(creates)
+            insert_many(creates)
             for plan in plans:
                 if plan.create:
                     trail.record_create(user=context.user, instance=plan.enterprise, note=_note(context, plan))

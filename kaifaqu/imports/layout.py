@@ -146,11 +146,14 @@ BLANK, DATA, SECTION, TOTAL = "blank", "data", "section", "total"
 
 
 def classify(row: list, header: Header, name_index: int) -> str:
-    cells = [cell for cell in row if not is_empty(cell)]
+    cells = [cell for cell in row if cell is not None and (cell.__class__ is not str or cell.strip())]
     if not cells:
         return BLANK
-    first = compact(cells[0])
-    if is_total_text(first) or (name_index < len(row) and is_total_text(compact(row[name_index]))):
+    first = cells[0]
+    if first.__class__ is str and is_total_text(compact(first)):
+        return TOTAL
+    name = row[name_index] if name_index < len(row) else None
+    if name.__class__ is str and is_total_text(compact(name)):
         return TOTAL
     if _is_section(row, cells, header):
         return SECTION

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from kaifaqu.audit import trail
+from kaifaqu.core.bulk import insert_many
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.validation import ErrorBag
 from kaifaqu.enterprises.credit_code import normalise_credit_code, validate_credit_code
@@ -30,6 +31,7 @@ from kaifaqu.imports.engine import (
     SourceRow,
     ZoneLookup,
     cell_error,
+    new_instance,
     value_error,
     year_from_titles,
 )
@@ -172,7 +174,7 @@ class ProjectLedger:
         creates = [plan for plan in plans if plan.create]
         updates = [plan for plan in plans if not plan.create]
         if creates:
-            Project.objects.bulk_create([plan.project for plan in creates])
+            insert_many([plan.project for plan in creates])
             for plan in creates:
                 trail.record_create(user=context.user, instance=plan.project, note=self._note(context, plan))
         now = timezone.now()
@@ -199,7 +201,8 @@ class ProjectLedger:
         }
         if not pending:
             return
-        created = Enterprise.objects.bulk_create(list(pending.values()))
+        created = list(pending.values())
+        insert_many(created)
         trail.record_bulk_create(user=context.user, instances=created, note=f"{IMPORT_NOTE}：由项目台账的建设单位新建")
         for plan in plans:
             if plan.project.enterprise is not None:
@@ -227,7 +230,7 @@ class ProjectLedger:
                     user=user,
                 )
             )
-        StageChange.objects.bulk_create(moves)
+        insert_many(moves)
         context.moved += sum(1 for plan in plans if plan.move and not plan.create)
 
     def _save_milestones(self, plans: list[_Plan], context: _Context) -> None:
@@ -241,7 +244,7 @@ class ProjectLedger:
                 milestone.planned_on = planned_on
                 changed.append((milestone, before, plan))
         if new:
-            Milestone.objects.bulk_create(new)
+            insert_many(new)
             for milestone in new:
                 trail.record_create(user=context.user, instance=milestone, note=IMPORT_NOTE)
         if changed:
@@ -274,45 +277,22 @@ class _Row:
     # ---- cells
 
     def parse(self, context: _Context) -> None:
+        factors = self.row.factors
         for key, raw in self.row.cells.items():
+            parser = CELL_PARSERS.get(key)
+            if parser is None:
+                continue  # 序号 and the like
             try:
-                value = self._parse_cell(key, raw)
+                value = parser(raw, factors.get(key) or ONE)
             except CellError as exc:
                 self.errors.append(value_error(self.row, key, exc))
                 continue
-            if value is not _SKIP:
+            if key == "enterprise_code":
+                self.enterprise_code = value
+            else:
                 self.values[key] = value
         self.zone = self._resolve_zone(context)
         self._section(context)
-
-    def _parse_cell(self, key: str, raw):
-        if key in TEXT_FIELDS:
-            max_length = Project._meta.get_field(key).max_length
-            return parse_text(raw, max_length=max_length or 100_000, single_line=max_length is not None)
-        if key in MONEY_FIELDS:
-            return parse_money(raw, factor=self.row.factors.get(key) or Decimal(1))
-        if key in DATE_FIELDS:
-            return parse_date(raw)
-        if key in PLANNED_MILESTONES:
-            return parse_date(raw, month_end=True)
-        if key == "land_area_mu":
-            return parse_area(raw)
-        if key == "plan_year":
-            return parse_year(raw)
-        if key == "in_statistics":
-            return parse_bool(raw)
-        if key == "stage":
-            return parse_choice(raw, STAGE_WORDS, what="项目阶段", shown=STAGES_SHOWN)
-        if key == "priority_level":
-            return parse_choice(raw, PRIORITY_WORDS, what="重点项目级别", shown="省重点、市重点、县重点")
-        if key == "project_code":
-            return _project_code(raw)
-        if key == "enterprise_code":
-            self.enterprise_code = _credit_code(raw)
-            return _SKIP
-        if key in ("zone", "park", "enterprise", "plan_category"):
-            return "" if is_empty(raw) else " ".join(str(raw).split())
-        return _SKIP  # 序号 and the like
 
     def _section(self, context: _Context) -> None:
         """A section row above (``一、尽快开工项目（36个）``) gives the plan category or the stage."""
@@ -387,7 +367,8 @@ class _Row:
         return plan.outcome, plan
 
     def _plan_create(self, context: _Context) -> _Plan | None:
-        project = Project(zone=self.zone, plan_year=context.default_year, created_by=_user(context))
+        project = new_instance(Project)
+        project.zone, project.plan_year, project.created_by = self.zone, context.default_year, _user(context)
         for key in ("total_investment",):
             if self.values.get(key) is None:
                 self.error(key, f"{_label(key)}不能为空")
@@ -592,8 +573,37 @@ class _Row:
             self.error("zone", f"您没有维护{self.zone.name}该项目的权限")
 
 
-_SKIP = object()
+ONE = Decimal(1)
 STAGES_SHOWN = "谋划储备、初步对接、重点意向、成熟待签约、签约待备案、已备案、在建、已投产、已达产、已终止"
+
+
+def _text_parser(key: str):
+    max_length = Project._meta.get_field(key).max_length
+    limit, single_line = max_length or 100_000, max_length is not None
+    return lambda raw, factor: parse_text(raw, max_length=limit, single_line=single_line)
+
+
+def _name_of_record(raw, factor) -> str:
+    return "" if is_empty(raw) else " ".join(str(raw).split())
+
+
+# How each column's cell is read (the cell, the column's unit factor) → the value.
+CELL_PARSERS = {
+    **{key: _text_parser(key) for key in TEXT_FIELDS},
+    **dict.fromkeys(MONEY_FIELDS, lambda raw, factor: parse_money(raw, factor=factor)),
+    **dict.fromkeys(DATE_FIELDS, lambda raw, factor: parse_date(raw)),
+    **dict.fromkeys(PLANNED_MILESTONES, lambda raw, factor: parse_date(raw, month_end=True)),
+    **dict.fromkeys(("zone", "park", "enterprise", "plan_category"), _name_of_record),
+    "land_area_mu": lambda raw, factor: parse_area(raw),
+    "plan_year": lambda raw, factor: parse_year(raw),
+    "in_statistics": lambda raw, factor: parse_bool(raw),
+    "stage": lambda raw, factor: parse_choice(raw, STAGE_WORDS, what="项目阶段", shown=STAGES_SHOWN),
+    "priority_level": lambda raw, factor: parse_choice(
+        raw, PRIORITY_WORDS, what="重点项目级别", shown="省重点、市重点、县重点"
+    ),
+    "project_code": lambda raw, factor: _project_code(raw),
+    "enterprise_code": lambda raw, factor: _credit_code(raw),
+}
 PLAIN_FIELDS = frozenset({*MONEY_FIELDS, *DATE_FIELDS, "land_area_mu", "project_code"})
 
 
