@@ -115,7 +115,7 @@ class EnterpriseLedger:
     label = "企业"
     columns = COLUMNS
 
-    def start(self, *, user, zone, title_lines, commit, file_name, detail=True) -> _Context:
+    def start(self, *, user, zone, title_lines, commit, file_name, detail=True, expected_versions=None) -> _Context:
         return _Context(user=user, zone=zone, file_name=file_name, zones=ZoneLookup(user))
 
     def finish(self, context: _Context, result: ImportResult) -> None:

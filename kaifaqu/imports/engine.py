@@ -96,6 +96,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
     extra: dict[str, int] = field(default_factory=dict)  # e.g. enterprises created on the way
+    versions: dict[str, int] = field(default_factory=dict)  # record id → version seen
     committed: bool = False
     dry_run: bool = True
 
@@ -127,7 +128,9 @@ class LedgerKind(Protocol):
     label: str  # "项目" / "企业"
     columns: tuple[Column, ...]
 
-    def start(self, *, user, zone, title_lines: list[str], commit: bool, file_name: str, detail: bool) -> Any:
+    def start(
+        self, *, user, zone, title_lines: list[str], commit: bool, file_name: str, detail: bool, expected_versions
+    ) -> Any:
         """A context carried through the import (caches, pending records, the zone); ``detail``:
         whether outcomes should list each changed field (for a preview)."""
 
@@ -150,6 +153,7 @@ class Options:
     commit: bool = False
     keep_valid: bool = False
     ip: str | None = None  # the uploader's address, for the audit trail of a background import
+    expected_versions: dict[str, int] | None = None  # the versions the confirmed preview saw
     keep_outcomes: bool = True  # each row's outcome, for a preview (a command needs only counts)
     progress: Callable[[int, int | None], None] | None = None
 
@@ -205,6 +209,7 @@ def _run(
     _apply_title_unit(header, money_keys)
     result.header_row, result.mapping = header.row, header.columns
     context = kind.start(
+        expected_versions=opts.expected_versions,
         detail=opts.keep_outcomes,
         user=opts.user,
         zone=opts.zone,

@@ -96,8 +96,14 @@ def _inspect(job: ImportJob, *, overrides: dict[str, str] | None, sheet: str | N
     job.save()
 
 
+def _ensure_open(job: ImportJob) -> None:
+    if job.status == ImportJob.Status.DONE:
+        raise ValidationError("该文件已导入，如需再次导入请重新上传。")
+
+
 def import_job_set_sheet(*, job: ImportJob, sheet: str) -> ImportJob:
     """Read another sheet of the workbook: its header and columns are found afresh."""
+    _ensure_open(job)
     if job.running:
         raise ValidationError("导入正在进行，不能切换工作表。")
     names = job.result.get("sheet_names", [])
@@ -114,6 +120,7 @@ def import_job_set_sheet(*, job: ImportJob, sheet: str) -> ImportJob:
 
 def import_job_set_mapping(*, job: ImportJob, choices: dict[int, str]) -> ImportJob:
     """The user's column mapping: column index → field key ("" to leave the column out)."""
+    _ensure_open(job)
     if job.running:
         raise ValidationError("导入正在进行，不能修改列对应。")
     known = {column.key for column in ledger_kind(job.kind).columns}
@@ -141,6 +148,7 @@ def import_job_set_mapping(*, job: ImportJob, choices: dict[int, str]) -> Import
 
 def import_job_start(*, job: ImportJob, commit: bool, keep_valid: bool = False) -> ImportJob:
     """Preview (commit=False) or commit in the background."""
+    _ensure_open(job)
     if job.running:
         raise ValidationError("该导入正在进行中。")
     if commit and job.status != ImportJob.Status.PREVIEWED:
@@ -170,6 +178,7 @@ def run_job(job_id: int, *, commit: bool) -> None:
             commit=commit,
             keep_valid=job.keep_valid,
             ip=job.ip,
+            expected_versions=job.result.get("versions") if commit else None,
             progress=lambda done, total: write_progress(job, done, total),
         )
     except ImportRefused as exc:
@@ -214,6 +223,7 @@ def result_json(result: ImportResult) -> dict:
             for o in result.outcomes
         ],
         "extra": result.extra,
+        "versions": result.versions,
         "committed": result.committed,
     }
 

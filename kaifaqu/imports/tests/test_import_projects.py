@@ -45,7 +45,7 @@ def messy_rows(enterprise_code: str) -> list[list]:
             5.2,
             "3000万",
             "2025年3月",
-            "已备案",
+            "前期",
             "张三",
             "发改局",
             "１２０",
@@ -62,7 +62,7 @@ def messy_rows(enterprise_code: str) -> list[list]:
             "１２.５",
             "1,500万",
             2025.6,
-            "签约待备案",
+            "重点意向",
             "李四",
             None,
             None,
@@ -115,7 +115,7 @@ def test_messy_office_ledger_comes_in_as_written(messy_xlsx, xiaoyi, xiaoyi_ente
         Decimal("3000.00"),
         Decimal("120.00"),
     )
-    assert lng.plan_year == 2025 and lng.plan_category.name == "尽快开工" and lng.stage == Stage.FILED
+    assert lng.plan_year == 2025 and lng.plan_category.name == "尽快开工" and lng.stage == Stage.PLANNING
     assert (lng.liaison_leader, lng.task_force, lng.content) == ("张三", "发改局", "年产LNG 10万吨")
     # 开工时间 of a project not yet started is its planned start: the end of the month given.
     assert lng.started_on is None
@@ -123,7 +123,7 @@ def test_messy_office_ledger_comes_in_as_written(messy_xlsx, xiaoyi, xiaoyi_ente
 
     truck = Project.objects.get(name="氢能重卡 示范项目")
     assert (truck.total_investment, truck.year_planned_investment) == (Decimal("125000.00"), Decimal("1500.00"))
-    assert truck.stage == Stage.SIGNED and truck.plan_category.name == "尽快开工"
+    assert truck.stage == Stage.INTENT and truck.plan_category.name == "尽快开工"
     assert truck.enterprise.name == "孝义市新能源科技有限公司" and truck.enterprise.zone == xiaoyi
     assert Milestone.objects.get(project=truck).planned_on == datetime.date(2025, 6, 30)
 
@@ -167,9 +167,18 @@ def test_second_import_updates_by_code_then_by_name_and_moves_forward(tmp_path, 
     update = write_xlsx(
         tmp_path / "更新.xlsx",
         [
-            ["项目名称", "项目代码", "总投资（万元）", "项目阶段", "开工日期", "开发区"],
-            ["焦炉煤气制LNG项目（一期）", "2025-141181-26-03-000001", 52000, "在建", "2025-04-02", "孝义"],
-            ["氢能重卡示范项目", None, "13亿元", None, None, "孝义"],
+            ["项目名称", "项目代码", "总投资（万元）", "项目阶段", "签约日期", "备案日期", "开工日期", "开发区"],
+            [
+                "焦炉煤气制LNG项目（一期）",
+                "2025-141181-26-03-000001",
+                52000,
+                "在建",
+                "2025-01-10",
+                "2025-02-20",
+                "2025-04-02",
+                "孝义",
+            ],
+            ["氢能重卡示范项目", None, "13亿元", None, None, None, None, "孝义"],
         ],
     )
     result = import_file(update)
@@ -177,13 +186,36 @@ def test_second_import_updates_by_code_then_by_name_and_moves_forward(tmp_path, 
     lng = Project.objects.get(project_code="2025-141181-26-03-000001")
     assert lng.name == "焦炉煤气制LNG项目（一期）" and lng.stage == Stage.STARTED
     assert lng.started_on == datetime.date(2025, 4, 2) and lng.version == 2
-    assert lng.stage_changes.count() == 2  # registered at 已备案, then moved on by this file
-    assert lng.stage_changes.first().reason == "台账导入：更新.xlsx 第2行"
+    move = lng.stage_changes.get()  # registered at 谋划储备, moved on by this file
+    assert (move.from_stage, move.to_stage, move.reason) == (Stage.PLANNING, Stage.STARTED, "台账导入：更新.xlsx 第2行")
     truck = Project.objects.get(name="氢能重卡 示范项目")  # matched though written without the spaces
-    assert truck.total_investment == Decimal("130000.00") and truck.stage == Stage.SIGNED
+    assert truck.total_investment == Decimal("130000.00") and truck.stage == Stage.INTENT
     changes = {outcome.row: outcome.changes for outcome in result.outcomes}
     assert changes[3] == {"总投资（万元）": ("125000.00", "130000.00")}
-    assert changes[2]["项目阶段"] == ("已备案（待开工）", "已开工（在建）")
+    assert changes[2]["项目阶段"] == ("谋划储备", "已开工（在建）")
+
+
+def test_key_stage_dates_are_required_as_on_the_stage_move_page(tmp_path, messy_xlsx, xiaoyi):
+    import_file(messy_xlsx)
+    path = write_xlsx(
+        tmp_path / "缺日期.xlsx",
+        [
+            ["项目名称", "项目代码", "项目阶段", "总投资", "开发区"],
+            ["焦炉煤气制LNG项目", "2025-141181-26-03-000001", "已投产", None, "孝义"],
+            ["新的在建项目", "2025-141181-26-03-000077", "在建", 100, "孝义"],
+            ["新的意向项目", None, "重点意向", 100, "孝义"],
+        ],
+    )
+    result = import_file(path)
+    assert [e.message for e in result.errors] == [
+        "第2行 签约日期: 项目阶段由“谋划储备”改为“已投产”，请填写签约日期",
+        "第2行 备案日期: 项目阶段由“谋划储备”改为“已投产”，请填写备案日期",
+        "第2行 开工日期: 项目阶段由“谋划储备”改为“已投产”，请填写开工日期",
+        "第2行 投产日期: 项目阶段由“谋划储备”改为“已投产”，请填写投产日期",
+        "第3行 开工日期: 项目阶段为“已开工（在建）”，请填写开工日期",
+    ]
+    assert result.created == 1  # a lead stage (重点意向) needs no date
+    assert Project.objects.get(project_code="2025-141181-26-03-000001").stage == Stage.PLANNING
 
 
 def test_errors_name_row_column_value_and_reason_and_nothing_is_written(tmp_path, xiaoyi):
@@ -295,11 +327,11 @@ def test_xls_file_with_merged_title_and_dates(tmp_path, xiaoyi):
         tmp_path / "旧版台账.xls",
         [
             ["孝义经开区2024年项目台账", None, None, None, None],
-            ["序号", "项目名称", "概算投资（万元）", "实际开工时间", "项目状态", "项目代码"],
-            [1, "焦化副产品回收", 8800.5, datetime.date(2024, 3, 15), "已开工", "2024-141181-25-03-000011"],
-            [2, "污水处理厂", 1200, "2024/7/1", "已投产", "2024-141181-46-03-000012"],
+            ["序号", "项目名称", "概算投资（万元）", "实际开工时间", "项目状态", "项目代码", "投产时间"],
+            [1, "焦化副产品回收", 8800.5, datetime.date(2024, 3, 15), "已开工", "2024-141181-25-03-000011", None],
+            [2, "污水处理厂", 1200, "2024/7/1", "已投产", "2024-141181-46-03-000012", "2024年12月"],
         ],
-        merges=((0, 0, 0, 5),),
+        merges=((0, 0, 0, 6),),
     )
     result = import_file(path, zone=xiaoyi)
     assert result.errors == []

@@ -100,6 +100,9 @@ class _Context:
     seen: dict[tuple, int] = field(default_factory=dict)  # identity → first row
     new_enterprises: int = 0
     moved: int = 0
+    # Versions of the matched projects: kept from a preview, checked again at commit.
+    versions: dict[int, int] = field(default_factory=dict)
+    expected_versions: dict[str, int] | None = None
 
 
 class ProjectLedger:
@@ -109,8 +112,9 @@ class ProjectLedger:
 
     # ---- context
 
-    def start(self, *, user, zone, title_lines, commit, file_name, detail=True) -> _Context:
+    def start(self, *, user, zone, title_lines, commit, file_name, detail=True, expected_versions=None) -> _Context:
         return _Context(
+            expected_versions=expected_versions,
             detail=detail,
             user=user,
             zone=zone,
@@ -126,6 +130,7 @@ class ProjectLedger:
             result.extra["enterprises_created"] = context.new_enterprises
         if context.moved:
             result.extra["stage_moves"] = context.moved
+        result.versions = {str(pk): version for pk, version in context.versions.items()}
 
     # ---- planning
 
@@ -383,6 +388,7 @@ class _Row:
         if project.stage == Stage.TERMINATED:
             self.error("stage", "已终止的项目不能通过导入新建（终止须在系统中填写原因）")
             return None
+        self._require_key_dates(project, None)
         self._check(project, context)
         if self.errors:
             return None
@@ -392,13 +398,44 @@ class _Row:
             plan.move = (Stage.PLANNING, project.stage)
         plan.milestones = [(name, date, None) for name, date in self._milestones().values() if date]
         if context.detail:
-            shown = sorted(fields) + (["stage"] if project.stage != Stage.PLANNING else [])
-            plan.outcome.changes = {
-                self.row.headers.get(name, _label(name)): ("", _shown(project, name)) for name in shown
-            }
+            shown = [name for name in sorted(fields) if _shown(project, name)]
+            if stage or project.stage != Stage.PLANNING:
+                shown.append("stage")
+            plan.outcome.changes = {self._change_label(name): ("", _shown(project, name)) for name in shown}
+            for key, (_name, date) in self._milestones().items():
+                if date:
+                    plan.outcome.changes[self._change_label(key)] = ("", date.isoformat())
         return plan
 
+    def _change_label(self, name: str) -> str:
+        """How the preview names a changed field: amounts always in 万元, whatever the file's unit."""
+        if name in MONEY_FIELDS:
+            return f"{_label(name)}（万元）"
+        return self.row.headers.get(name) or _label(name)
+
+    def _require_key_dates(self, project: Project, old_stage: str | None) -> None:
+        """签约、备案、开工、投产、达产 each need their date: a new project at its own stage, an
+        existing one for every such stage it now passes (the rule of a stage move on the page)."""
+        target = lifecycle.RANK[project.reached_stage]
+        first = target if old_stage is None else lifecycle.RANK[old_stage] + 1
+        for stage in lifecycle.ORDER[first : target + 1]:
+            name = lifecycle.DATE_FIELD.get(stage)
+            if stage in lifecycle.REQUIRED_WHEN_SKIPPED and not getattr(project, name):
+                if old_stage is None:
+                    why = f"项目阶段为“{Stage(project.stage).label}”，请填写{lifecycle.date_label(name)}"
+                else:
+                    why = (
+                        f"项目阶段由“{Stage(old_stage).label}”改为“{Stage(project.stage).label}”，"
+                        f"请填写{lifecycle.date_label(name)}"
+                    )
+                self.error(name, why)
+
     def _plan_update(self, stored: Project, context: _Context) -> _Plan | None:
+        context.versions[stored.pk] = stored.version
+        expected = context.expected_versions
+        if expected is not None and expected.get(str(stored.pk)) != stored.version:
+            self.error("name", "该项目在试导入之后已被修改或新登记，请重新试导入后再确认")
+            return None
         before = trail.snapshot(stored)
         shown_before = {name: _shown(stored, name) for name in SHOWN_FIELDS} if context.detail else {}
         stage = self.values.pop("stage", None)
@@ -410,6 +447,8 @@ class _Row:
             setattr(stored, name, value)
         move = self._stage_change(stored, old_stage, stage)
         self._planned_from_actual(stored, fields)
+        if move:
+            self._require_key_dates(stored, old_stage)
         self._check(stored, context)
         if self.errors:
             return None
@@ -425,7 +464,7 @@ class _Row:
         )
         if context.detail:
             plan.outcome.changes = {
-                self.row.headers.get(name, _label(name)): (shown_before.get(name, ""), _shown(stored, name))
+                self._change_label(name): (shown_before.get(name, ""), _shown(stored, name))
                 for name in sorted(changed)
                 if name in SHOWN_FIELDS
             }
@@ -435,8 +474,10 @@ class _Row:
             if date is None or (milestone is not None and milestone.planned_on == date):
                 continue
             plan.milestones.append((name, date, milestone))
-            header = self.row.headers.get(key, _label(key))
-            plan.outcome.changes[header] = (milestone.planned_on.isoformat() if milestone else "", date.isoformat())
+            plan.outcome.changes[self._change_label(key)] = (
+                milestone.planned_on.isoformat() if milestone else "",
+                date.isoformat(),
+            )
         return plan
 
     def _stage_change(self, stored: Project, old_stage: str, stage: str | None) -> tuple[str, str] | None:
