@@ -21,7 +21,7 @@ def test_upload_fix_a_mapping_preview_commit_and_see_the_list(
         tmp_path / "孝义重点项目.xlsx",
         [
             ["孝义经开区2025年重点项目台账"],
-            ["序号", "项目名称", "投资额度（万元）", "项目阶段"],
+            ["序号", "项目名称", "资金规模（万元）", "项目阶段"],
             [1, "氢能重卡示范运营", 26000, "初步对接"],
             [2, "焦炉煤气制LNG", 52000, "储备"],
             ["合计", None, 78000, None],
@@ -34,11 +34,11 @@ def test_upload_fix_a_mapping_preview_commit_and_see_the_list(
     page.get_by_label("台账文件").set_input_files(str(ledger))
     page.get_by_role("button", name="上传并识别").click()
 
-    # "投资额度" is not a name the importer knows: the officer maps it to 总投资.
+    # "资金规模" is not a name the importer knows: the officer maps it to 总投资.
     mapping = page.locator("#mapping-form")
     expect(mapping).to_contain_text("氢能重卡示范运营")
-    expect(mapping.get_by_label("投资额度（万元） 导入为")).to_have_value("")
-    mapping.get_by_label("投资额度（万元） 导入为").select_option(label="总投资")
+    expect(mapping.get_by_label("资金规模（万元） 导入为")).to_have_value("")
+    mapping.get_by_label("资金规模（万元） 导入为").select_option(label="总投资")
     mapping.get_by_role("button", name="试导入并预览").click()
 
     summary = page.locator("#summary")

@@ -97,6 +97,7 @@ class ImportResult:
     outcomes: list[RowOutcome] = field(default_factory=list)
     extra: dict[str, int] = field(default_factory=dict)  # e.g. enterprises created on the way
     versions: dict[str, int] = field(default_factory=dict)  # record id → version seen
+    unmapped: list[str] = field(default_factory=list)  # headers of the columns not imported
     committed: bool = False
     dry_run: bool = True
 
@@ -184,10 +185,9 @@ def open_table(
         candidates = [None] if sheet is not None else [name for name in opened.sheet_names if name != opened.name]
         first = opened
         while True:
-            head, rows = _peek(opened.rows, layout.HEADER_SCAN_ROWS + peek)
-            header = layout.find_header(head, matcher, merged=opened.merged)
+            opened.head, rows = _peek(opened.rows, layout.HEADER_SCAN_ROWS + peek)
+            header = layout.find_header(opened.head, matcher, merged=opened.merged)
             if header is not None:
-                opened.head = head
                 return opened, header, rows
             if not candidates or candidates[0] is None:
                 break
@@ -196,8 +196,18 @@ def open_table(
         raise ImportRefused(str(exc)) from exc
     raise ImportRefused(
         f"在工作表“{first.name}”的前 {layout.HEADER_SCAN_ROWS} 行中没有找到表头："
-        f"需要一行写有“{matcher.label('name')}”等列名。"
+        f"需要一行写有“{matcher.label('name')}”等列名。{_other_kind_hint(kind, first.head)}"
     )
+
+
+def _other_kind_hint(kind: LedgerKind, head: list[list]) -> str:
+    """The file may be the other ledger: say so rather than only that no header was found."""
+    from .kinds import KINDS, ledger_kind
+
+    for key, label in KINDS.items():
+        if key != kind.key and layout.find_header(head, ColumnMatcher(ledger_kind(key).columns)) is not None:
+            return f"这个文件看起来是{label}，请按“{label}”导入。"
+    return ""
 
 
 def _run(
@@ -208,6 +218,7 @@ def _run(
     money_keys = {column.key for column in kind.columns if column.money}
     _apply_title_unit(header, money_keys)
     result.header_row, result.mapping = header.row, header.columns
+    result.unmapped = [column.header for column in header.columns if column.header and not column.key]
     context = kind.start(
         expected_versions=opts.expected_versions,
         detail=opts.keep_outcomes,
@@ -232,6 +243,8 @@ def _run(
         if opts.progress:
             opts.progress(done, sheet.height)
     kind.finish(context, result)
+    if result.rows_read == 0:
+        result.warnings.append(f"第{header.row}行的表头下面没有数据行。")
 
 
 @dataclass
@@ -330,12 +343,17 @@ def _source_rows(
     factors = {column.key: column.factor for column in mapped}
     name_index = header.index_of("name")
     section: layout.Section | None = None
+    in_footer = False
     checks = _TotalsCheck([column for column in mapped if column.key in money_keys], result)
     for number, row in enumerate(rows, start=1):
         if number < header.first_data_row:
             continue
         kind = layout.classify(row, header, name_index if name_index is not None else 0)
         if kind == layout.BLANK:
+            continue
+        if kind == layout.FOOTER or (in_footer and sum(1 for cell in row if not is_empty(cell)) <= 2):
+            in_footer = True  # the notes under a table run on for a few lines
+            result.skipped += 1
             continue
         if kind == layout.SECTION:
             result.skipped += 1
@@ -394,9 +412,12 @@ class _TotalsCheck:
             summed = sums.amounts.get(column.key, 0.0)
             tolerance = 0.005 * factor * (sums.rows + 1)
             if abs(stated - summed) > tolerance:
+                # In the column's own unit, as the office reads its sheet.
+                unit = "亿元" if factor == 10000 else "万元"
+                stated, summed = stated / factor, summed / factor
                 self.result.warnings.append(
-                    f"第{number}行 {column.header}: {text}为 {_show_wan(stated)} 万元，"
-                    f"明细之和为 {_show_wan(summed)} 万元，相差 {_show_wan(stated - summed)} 万元。"
+                    f"第{number}行 {column.header}: {text}为 {_show_wan(stated)} {unit}，"
+                    f"明细之和为 {_show_wan(summed)} {unit}，相差 {_show_wan(stated - summed)} {unit}。"
                 )
 
     def close_section(self, section: layout.Section | None) -> None:
@@ -424,9 +445,10 @@ def _amount(cell, factor: float) -> float | None:
     from .values import parse_money
 
     try:
-        return float(parse_money(cell, factor=Decimal(repr(factor))))
+        amount = parse_money(cell, factor=Decimal(repr(factor)))
     except CellError:
         return None
+    return None if amount is None else float(amount)
 
 
 def _show_wan(amount: float) -> str:

@@ -21,6 +21,9 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         zones = importable_zones(user, ImportJob.Kind.PROJECTS) | importable_zones(user, ImportJob.Kind.ENTERPRISES)
         self.fields["zone"].queryset = zones.distinct().order_by("name")
+        only = list(self.fields["zone"].queryset[:2])
+        if len(only) == 1:
+            self.fields["zone"].initial = only[0].pk  # a zone's own staff import into their zone
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

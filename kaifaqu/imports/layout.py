@@ -18,10 +18,14 @@ HEADER_SCAN_ROWS = 30
 
 _TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "汇总")
 _ENUMERATOR = re.compile(
-    r"^(第[一二三四五六七八九十]+(部分|类|批)|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、．]|[A-Z][、.．])"
+    r"^(第[一二三四五六七八九十]+(部分|类|批)|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[A-Z][、.．])"
+)
+# Notes under the table: 注：…, 填报人：…, 审核人：…, 说明：…
+_FOOTER = re.compile(
+    r"^(注\d*|备注|说明|填报人|审核人|填表人|制表人|填报单位|填报日期|制表日期|联系人|联系电话|单位负责人|负责人|审核|制表|数据来源)[:：]"
 )
 _SECTION_COUNT = re.compile(
-    r"[(（]\s*(?:共)?(\d+)\s*个(?:项目)?(?:[,，、;；]\s*(?:计划)?总投资\s*([\d.]+)\s*(亿元|万元|亿|万))?\s*[)）]?"
+    r"[(（]?\s*(?:共)?\s*(\d+)\s*个(?:项目)?(?:[,，、;；]\s*(?:计划)?总投资\s*([\d.]+)\s*(亿元|万元|亿|万))?\s*[)）]?$"
 )
 
 
@@ -142,7 +146,7 @@ def _match_parts(upper, lower, matcher: ColumnMatcher) -> str | None:
 
 # ------------------------------------------------------------------ rows below the header
 
-BLANK, DATA, SECTION, TOTAL = "blank", "data", "section", "total"
+BLANK, DATA, SECTION, TOTAL, FOOTER = "blank", "data", "section", "total", "footer"
 
 
 def classify(row: list, header: Header, name_index: int) -> str:
@@ -150,8 +154,12 @@ def classify(row: list, header: Header, name_index: int) -> str:
     if not cells:
         return BLANK
     first = cells[0]
-    if first.__class__ is str and is_total_text(compact(first)):
-        return TOTAL
+    if first.__class__ is str:
+        text = compact(first)
+        if is_total_text(text):
+            return TOTAL
+        if _FOOTER.match(text):
+            return FOOTER
     name = row[name_index] if name_index < len(row) else None
     if name.__class__ is str and is_total_text(compact(name)):
         return TOTAL
@@ -176,8 +184,8 @@ def _is_section(row: list, cells: list, header: Header) -> bool:
 
 
 def parse_section(row_number: int, row: list) -> Section:
-    raw = next(str(cell) for cell in row if not is_empty(cell))
-    count_match = _SECTION_COUNT.search(raw.replace(" ", ""))
+    raw = compact(next(str(cell) for cell in row if not is_empty(cell)))
+    count_match = _SECTION_COUNT.search(raw)
     count = int(count_match.group(1)) if count_match else None
     investment = None
     if count_match and count_match.group(2):

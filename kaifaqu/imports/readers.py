@@ -38,6 +38,8 @@ class Sheet:
 
 def open_sheet(path: str | Path, *, extension: str, sheet: str | None = None) -> Sheet:
     extension = extension.lower().lstrip(".")
+    if Path(path).stat().st_size == 0:
+        raise ReadError("文件是空的。")
     if extension == "csv":
         return _open_csv(Path(path))
     if extension in ("xlsx", "xls"):
@@ -59,7 +61,10 @@ def _open_workbook(path: Path, wanted: str | None) -> Sheet:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every broken file
-        raise ReadError(f"无法读取该 Excel 文件（文件可能已损坏或有密码保护）：{exc}") from exc
+        raise ReadError(
+            "无法读取该 Excel 文件：文件可能已损坏、有密码保护，或并不是真正的 Excel 文件"
+            "（例如从网页另存的 .xls）。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+        ) from exc
     visible = [meta.name for meta in workbook.sheets_metadata if str(meta.visible).endswith("Visible")]
     names = list(workbook.sheet_names)
     if wanted is not None:

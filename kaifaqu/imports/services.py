@@ -318,7 +318,8 @@ def export_response(*, kind: str, queryset, unit: str, file_format: str, user) -
             enterprise_ledger.export_enterprises_xlsx(buffer, queryset, scope_name=scope_name)
         data = buffer.getvalue()
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    filename = f"{label}-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
+    unit_part = f"-{unit}" if kind == "projects" else ""
+    filename = f"{label}{unit_part}-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     trail.record_event(action=AuditEntry.Action.EXPORT, user=user, note=f"导出{label}（{file_format}，{unit}）")

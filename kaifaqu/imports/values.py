@@ -42,6 +42,14 @@ def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# What offices put in a cell that has no figure or date.
+BLANK_MARKS = frozenset({"-", "--", "—", "——", "－", "/", "／", "无", "暂无", "空"})
+
+
+def is_blank_mark(value) -> bool:
+    return is_empty(value) or (isinstance(value, str) and compact(value) in BLANK_MARKS)
+
+
 def parse_text(value, *, max_length: int, single_line: bool = True) -> str:
     """Text as written (full-width brackets kept); a one-line field loses stray spaces and line breaks."""
     if not isinstance(value, str):
@@ -64,7 +72,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 def parse_money(value, *, factor: Decimal = Decimal(1), max_digits: int = 14) -> Decimal | None:
     """An amount in 万元. ``factor`` converts the column's unit (10000 for 亿元); a unit
     written in the cell (``5.2亿元``, ``3000万``) wins over the column's."""
-    if is_empty(value):
+    if is_blank_mark(value):
         return None
     if isinstance(value, bool):
         raise CellError("不是金额")
@@ -87,7 +95,7 @@ def parse_money(value, *, factor: Decimal = Decimal(1), max_digits: int = 14) ->
 
 def parse_area(value, *, max_digits: int = 12) -> Decimal | None:
     """Land in 亩 (``120``, ``120亩``, ``1,200.5``)."""
-    if is_empty(value):
+    if is_blank_mark(value):
         return None
     if isinstance(value, bool):
         raise CellError("不是面积")
@@ -159,7 +167,7 @@ def parse_date(value, *, month_end: bool = False) -> datetime.date | None:
     A month without a day is the first of the month for a date something happened, and
     the last day when ``month_end`` (a planned date: the month is the deadline).
     """
-    if is_empty(value):
+    if is_blank_mark(value):
         return None
     if isinstance(value, datetime.datetime):
         return value.date()

@@ -26,6 +26,9 @@ ROWS_PER_PAGE = 100
 
 @login_required
 def import_index(request):
+    allowed = any(services.can_import(request.user, kind) for kind in ImportJob.Kind.values)
+    if not allowed:
+        return render(request, "imports/index.html", {"form": None, "jobs": []}, status=403)
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

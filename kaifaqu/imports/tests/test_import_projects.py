@@ -137,9 +137,7 @@ def test_messy_office_ledger_comes_in_as_written(messy_xlsx, xiaoyi, xiaoyi_ente
     assert pipes.total_investment == Decimal("32500.00") and pipes.year_planned_investment == Decimal("10000.00")
 
     # The 小计 adds up; the 合计 says 21亿 where the rows give 20.95亿.
-    assert result.warnings == [
-        "第12行 投资情况/总投资: 合计为 210,000.00 万元，明细之和为 209,500.00 万元，相差 500.00 万元。"
-    ]
+    assert result.warnings == ["第12行 投资情况/总投资: 合计为 21.00 亿元，明细之和为 20.95 亿元，相差 0.05 亿元。"]
     assert result.extra == {"enterprises_created": 1}
 
 
@@ -422,3 +420,53 @@ def test_enterprise_by_credit_code_park_by_name_and_full_width_spaces(tmp_path, 
     project = Project.objects.get()
     assert (project.name, project.enterprise, project.park) == ("焦化余热发电 项目", xiaoyi_enterprise, xiaoyi_park)
     assert project.total_investment == Decimal("1200.00")
+
+
+def test_notes_under_the_table_and_section_styles_without_brackets(tmp_path, xiaoyi):
+    path = write_xlsx(
+        tmp_path / "脚注.xlsx",
+        [
+            ["项目名称", "总投资（万元）", "年度计划投资（万元）", "开发区"],
+            ["二、新开工项目2个"],
+            ["甲项目", 100, "—", "孝义"],
+            ["乙项目", 200, "/", "孝义"],
+            ["1.谋划储备项目（1个）"],
+            ["丙项目", 300, None, "孝义"],
+            ["注：以上数据截至2025年2月底"],
+            ["说明：", "1.金额单位为万元"],
+            ["填报人：张三", "审核人：李四", "填报日期：2025年3月5日"],
+        ],
+    )
+    result = import_file(path)
+    assert result.errors == [] and result.warnings == []
+    assert (result.created, result.skipped) == (3, 5)
+    categories = dict(Project.objects.values_list("name", "plan_category__name"))
+    assert categories == {"甲项目": "新开工", "乙项目": "新开工", "丙项目": None}
+    assert Project.objects.get(name="丙项目").stage == Stage.PLANNING  # “谋划储备” as the stage
+    assert Project.objects.get(name="甲项目").year_planned_investment is None  # “—” is an empty cell
+
+
+def test_unknown_columns_are_reported_and_the_other_ledger_is_recognised(tmp_path, xiaoyi):
+    path = write_xlsx(
+        tmp_path / "列.xlsx",
+        [
+            ["项目", "业主单位", "投资额（万元）", "目前进度", "牵头领导"],
+            ["甲", "孝义某公司", 800, "前期手续", "王县长"],
+        ],
+    )
+    out = io.StringIO()
+    call_command("import_ledger", "projects", str(path), "--zone", "孝义", "--dry-run", stdout=out)
+    assert "未导入的列（列名未能识别）：目前进度" in out.getvalue()
+    enterprises = write_xlsx(
+        tmp_path / "企业.xlsx", [["企业名称", "统一社会信用代码", "所属行业"], ["甲公司", None, "焦化"]]
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command("import_ledger", "projects", str(enterprises), "--zone", "孝义", stdout=io.StringIO())
+    assert str(caught.value).endswith("这个文件看起来是企业台账，请按“企业台账”导入。")
+    empty = tmp_path / "空.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError) as caught:
+        call_command("import_ledger", "projects", str(empty), "--zone", "孝义", stdout=io.StringIO())
+    assert str(caught.value) == "文件是空的。"
+    header_only = write_xlsx(tmp_path / "表头.xlsx", [["项目名称", "总投资"]])
+    assert import_file(header_only, zone=xiaoyi).warnings == ["第1行的表头下面没有数据行。"]

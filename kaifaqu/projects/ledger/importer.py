@@ -98,7 +98,7 @@ class _Context:
     names: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     codes: dict[str, tuple[int, int]] = field(default_factory=dict)  # code → (project id, zone id)
     seen: dict[tuple, int] = field(default_factory=dict)  # identity → first row
-    new_enterprises: int = 0
+    new_enterprises: set[int] = field(default_factory=set)
     moved: int = 0
     # Versions of the matched projects: kept from a preview, checked again at commit.
     versions: dict[int, int] = field(default_factory=dict)
@@ -127,7 +127,7 @@ class ProjectLedger:
 
     def finish(self, context: _Context, result: ImportResult) -> None:
         if context.new_enterprises:
-            result.extra["enterprises_created"] = context.new_enterprises
+            result.extra["enterprises_created"] = len(context.new_enterprises)
         if context.moved:
             result.extra["stage_moves"] = context.moved
         result.versions = {str(pk): version for pk, version in context.versions.items()}
@@ -140,7 +140,12 @@ class ProjectLedger:
             item.parse(context)
         self._load_codes(parsed, context)
         existing = self._load_existing(parsed, context)
-        return [item.finish(existing, context) for item in parsed]
+        planned = [item.finish(existing, context) for item in parsed]
+        for _, plan in planned:
+            enterprise = plan.project.enterprise if plan is not None else None
+            if enterprise is not None and (enterprise.pk is None or id(enterprise) in context.new_enterprises):
+                context.new_enterprises.add(id(enterprise))  # registered by this file (counted once)
+        return planned
 
     def _load_codes(self, parsed: list[_Row], context: _Context) -> None:
         codes = {item.values["project_code"] for item in parsed if item.values.get("project_code")}
@@ -374,9 +379,10 @@ class _Row:
     def _plan_create(self, context: _Context) -> _Plan | None:
         project = new_instance(Project)
         project.zone, project.plan_year, project.created_by = self.zone, context.default_year, _user(context)
-        for key in ("total_investment",):
-            if self.values.get(key) is None:
-                self.error(key, f"{_label(key)}不能为空")
+        if "total_investment" not in self.row.cells:
+            self.error("total_investment", "表中没有“总投资”列，新项目必须填写总投资（也可写作概算投资、计划总投资）")
+        elif self.values.get("total_investment") is None:
+            self.error("total_investment", "总投资不能为空")
         stage = self.values.pop("stage", None)
         fields = self._fields(project, context)
         if fields is None:
@@ -564,7 +570,6 @@ class _Row:
             return None
         created = Enterprise(name=written, zone=self.zone, credit_code=code or None, created_by=_user(context))
         known[normal_name(written)] = created
-        context.new_enterprises += 1
         return created
 
     def _is_category(self, word: str, context: _Context) -> bool:
@@ -611,7 +616,10 @@ class _Row:
             for message in messages:
                 self.error(name, message.rstrip("。"))
         if context.user is not None and not services.can_change_project(context.user, project, to_stage=project.stage):
-            self.error("zone", f"您没有维护{self.zone.name}该项目的权限")
+            if scope_for(context.user).can(Perm.PIPELINE_CHANGE, self.zone.pk):
+                self.error("stage", "招商专员只能维护备案前（谋划储备至签约）的项目；备案及以后的阶段由项目专员维护")
+            else:
+                self.error("zone", f"您没有维护{self.zone.name}项目台账的权限")
 
 
 ONE = Decimal(1)

@@ -59,11 +59,14 @@ class Command(KaifaquCommand):
 
 
 def render_text(result: ImportResult, what: str) -> str:
+    where = "" if result.file_name.lower().endswith(".csv") else f"工作表“{result.sheet_name}”，"
     lines = [
-        f"{what}：{result.file_name}（工作表“{result.sheet_name}”，表头在第{result.header_row}行）",
+        f"{what}：{result.file_name}（{where}表头在第{result.header_row}行）",
         f"读取 {result.rows_read} 行：新增 {result.created}，更新 {result.updated}，无变化 {result.unchanged}，"
         f"有错误 {result.error_rows}；跳过 {result.skipped} 行（合计、小计、分组标题）",
     ]
+    if result.unmapped:
+        lines.append(f"未导入的列（列名未能识别）：{'、'.join(result.unmapped)}")
     if result.extra.get("enterprises_created"):
         lines.append(f"新登记建设单位 {result.extra['enterprises_created']} 家")
     lines += [error.message for error in result.errors]
@@ -91,6 +94,7 @@ def render_json(result: ImportResult) -> str:
             for e in result.errors
         ],
         "warnings": result.warnings,
+        "unmapped_columns": result.unmapped,
         "committed": result.committed,
         "dry_run": result.dry_run,
         **result.extra,
