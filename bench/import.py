@@ -50,9 +50,9 @@ def build_ledger(path: Path, rows: int) -> None:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("重点项目")
-    width = 14
-    sheet.merged_cells.add(CellRange("A1:N1"))
-    for col in "ABCDEHIJKLMN":
+    width = 17
+    sheet.merged_cells.add(CellRange("A1:Q1"))
+    for col in "ABCDEHIJKLMNOPQ":
         sheet.merged_cells.add(CellRange(f"{col}3:{col}4"))
     sheet.merged_cells.add(CellRange("F3:G3"))
     sheet.append(["孝义经济技术开发区2025年重点项目台账"])
@@ -73,9 +73,12 @@ def build_ledger(path: Path, rows: int) -> None:
             "用地面积（亩）",
             "开发区",
             "年度分类",
+            "签约时间",
+            "备案时间",
+            "投产时间",
         ]
     )
-    sheet.append([None] * 5 + ["总投资", "2025年计划投资"] + [None] * 7)
+    sheet.append([None] * 5 + ["总投资", "2025年计划投资"] + [None] * 10)
     written = 0
     section = 0
     while written < rows:
@@ -107,13 +110,25 @@ def build_ledger(path: Path, rows: int) -> None:
                     str(50 + n % 300).translate(FULL_WIDTH) if n % 7 == 0 else 50 + n % 300,
                     "孝义经开区",
                     None,
+                    *_key_dates(stage),
                 ]
             )
             if n % 97 == 0:
                 sheet.append([None] * width)
-        sheet.append(["小计", None, None, None, None, total, None] + [None] * 7)
+        sheet.append(["小计", None, None, None, None, total, None] + [None] * 10)
         section += 1
     workbook.save(path)
+
+
+def _key_dates(stage: str) -> list:
+    """签约、备案、投产 dates for the stages that need them (in 2023, before any 开工时间)."""
+    rank = ("签约待备案", "已备案", "在建", "已投产")
+    reached = rank.index(stage) if stage in rank else -1
+    return [
+        "2023年1月" if reached >= 0 else None,
+        datetime.date(2023, 2, 10) if reached >= 1 else None,
+        "2025.10" if reached >= 3 else None,
+    ]
 
 
 def _amount(wan: int, n: int):
