@@ -4,12 +4,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kaifaqu.core.forms import LoginForm
+from kaifaqu.core.views import favicon
 
 admin.site.site_header = "开发区调度平台 管理后台"
 admin.site.site_title = "开发区调度平台"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False), name="home"),
+    path("favicon.ico", favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=LoginForm),

@@ -121,3 +121,10 @@ def htmx_redirect(request, url: str):
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever the page says: send them the icon."""
+    from django.templatetags.static import static
+
+    return redirect(static("kaifaqu/favicon.svg"))

@@ -170,3 +170,9 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env.pop("SECRET_KEY")
     result = subprocess.run([script, "check"], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode != 0 and "生产模式必须设置环境变量 SECRET_KEY" in result.stderr
+
+
+def test_favicon_is_served_locally(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith(".svg")
+    assert "kaifaqu/favicon" in response["Location"]
