@@ -470,3 +470,15 @@ def test_unknown_columns_are_reported_and_the_other_ledger_is_recognised(tmp_pat
     assert str(caught.value) == "文件是空的。"
     header_only = write_xlsx(tmp_path / "表头.xlsx", [["项目名称", "总投资"]])
     assert import_file(header_only, zone=xiaoyi).warnings == ["第1行的表头下面没有数据行。"]
+
+
+def test_a_new_name_close_to_one_on_record_is_pointed_out(tmp_path, make_project):
+    make_project("福孝90万吨焦油深加工综合利用项目")
+    path = write_xlsx(
+        tmp_path / "相近.xlsx", [["项目名称", "总投资", "开发区"], ["福孝90万吨焦油深加工综合利用", 10, "孝义"]]
+    )
+    result = import_file(path, commit=False)
+    assert result.created == 1 and result.warnings == [
+        "第2行 项目名称: “福孝90万吨焦油深加工综合利用”将作为新项目登记；孝义经济技术开发区已有相近的项目"
+        "“福孝90万吨焦油深加工综合利用项目”，如为同一项目，请改用系统中的名称或填写项目代码。"
+    ]

@@ -96,6 +96,8 @@ class _Context:
     enterprise_codes: dict[str, Enterprise] = field(default_factory=dict)
     categories: dict[int, dict[str, PlanCategory]] = field(default_factory=dict)
     names: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    stems: dict[int, dict[str, str]] = field(default_factory=dict)  # zone → name stem → a name on record
+    warnings: list[str] = field(default_factory=list)
     codes: dict[str, tuple[int, int]] = field(default_factory=dict)  # code → (project id, zone id)
     seen: dict[tuple, int] = field(default_factory=dict)  # identity → first row
     new_enterprises: set[int] = field(default_factory=set)
@@ -131,6 +133,7 @@ class ProjectLedger:
         if context.moved:
             result.extra["stage_moves"] = context.moved
         result.versions = {str(pk): version for pk, version in context.versions.items()}
+        result.warnings.extend(context.warnings)
 
     # ---- planning
 
@@ -358,6 +361,13 @@ class _Row:
             self.error("name", f"{self.zone.name}有 {len(matches)} 个名为“{name}”的项目，请填写项目代码以区分")
         elif matches:
             self.existing_id = matches[0]
+        else:
+            alike = context.stems[self.zone.pk].get(_stem(name))
+            if alike is not None:
+                context.warnings.append(
+                    f"第{self.row.number}行 项目名称: “{name}”将作为新项目登记；{self.zone.name}已有相近的项目"
+                    f"“{alike}”，如为同一项目，请改用系统中的名称或填写项目代码。"
+                )
 
     # ---- outcome
 
@@ -701,9 +711,19 @@ def _names(context: _Context, zone: Zone) -> dict[str, list[int]]:
     names = context.names.get(zone.pk)
     if names is None:
         names = context.names[zone.pk] = {}
+        stems = context.stems[zone.pk] = {}
         for pk, name in Project.objects.filter(zone=zone).values_list("pk", "name"):
             names.setdefault(normal_name(name), []).append(pk)
+            stems.setdefault(_stem(name), name)
     return names
+
+
+def _stem(name: str) -> str:
+    """A name without the words offices add or drop at will: 焦化项目 and 焦化 are alike."""
+    stem = normal_name(name)
+    for suffix in ("建设项目", "项目", "工程"):
+        stem = stem.removesuffix(suffix)
+    return stem
 
 
 def _enterprises(context: _Context, zone: Zone) -> dict[str, Enterprise]:
