@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scratch import scratch_database  # bench/scratch.py (this folder is on the path)
+
 ROOT = Path(__file__).resolve().parent.parent
 TRAIL_FUNCTIONS = ("record_create", "record_update", "record_delete", "record_move", "record_bulk_create")
 
@@ -173,23 +175,12 @@ def main() -> None:
     args = parser.parse_args()
     admin_url = os.environ.get("DATABASE_URL", "")
     database = "PostgreSQL" if admin_url.startswith("postgres") else "SQLite"
-    scratch = "kaifaqu_bench_audit"
-    with tempfile.TemporaryDirectory() as workdir:
+    with tempfile.TemporaryDirectory() as workdir, scratch_database("kaifaqu_bench_audit") as url:
         os.environ["KAIFAQU_DATA_DIR"] = workdir
         os.environ["KAIFAQU_DEMO"] = "1"
-        if database == "PostgreSQL":
-            base = admin_url.rsplit("/", 1)[0]
-            _psql(base, f"DROP DATABASE IF EXISTS {scratch}")
-            _psql(base, f"CREATE DATABASE {scratch}")
-            os.environ["DATABASE_URL"] = f"{base}/{scratch}"
-        try:
-            results = measure(args.rows, args.bulk, args.rounds)
-        finally:
-            if database == "PostgreSQL":
-                from django.db import connections
-
-                connections.close_all()
-                _psql(admin_url.rsplit("/", 1)[0], f"DROP DATABASE IF EXISTS {scratch}")
+        if url:
+            os.environ["DATABASE_URL"] = url
+        results = measure(args.rows, args.bulk, args.rounds)
     entries = results.pop("_entries")
     print(f"kaifaqu audit-trail benchmark — {database}, median of {args.rounds} rounds (trail on and off alternate)")
     print(f"{'on ms':>9}{'off ms':>9}{'ratio':>7}  workload")
@@ -197,13 +188,6 @@ def main() -> None:
         size = args.bulk if label == "批量导入" else args.rows
         print(f"{on * 1000:>9.1f}{off * 1000:>9.1f}{on / off:>7.2f}  {label}（{size} 条）")
     print(f"audit entries written: {entries}")
-
-
-def _psql(base_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 if __name__ == "__main__":

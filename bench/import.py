@@ -36,6 +36,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from scratch import scratch_database  # bench/scratch.py (this folder is on the path)
+
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("初步对接", "重点意向", "成熟待签约", "签约待备案", "已备案", "在建", "已投产", "储备")
 SECTIONS = ("尽快开工", "力争开工", "续建", "新开工", "招商储备")
@@ -239,23 +241,12 @@ def main() -> None:
     sizes = [int(size) for size in args.memory_sizes.split(",") if size]
     admin_url = os.environ.get("DATABASE_URL", "")
     database = "PostgreSQL" if admin_url.startswith("postgres") else "SQLite"
-    scratch = "kaifaqu_bench_import"
-    with tempfile.TemporaryDirectory() as workdir:
+    with tempfile.TemporaryDirectory() as workdir, scratch_database("kaifaqu_bench_import") as url:
         os.environ["KAIFAQU_DATA_DIR"] = workdir
         os.environ["KAIFAQU_DEMO"] = "1"
-        if database == "PostgreSQL":
-            base = admin_url.rsplit("/", 1)[0]
-            _psql(base, f"DROP DATABASE IF EXISTS {scratch}")
-            _psql(base, f"CREATE DATABASE {scratch}")
-            os.environ["DATABASE_URL"] = f"{base}/{scratch}"
-        try:
-            results = measure(args.rows, args.rounds, sizes, Path(workdir))
-        finally:
-            if database == "PostgreSQL":
-                from django.db import connections
-
-                connections.close_all()
-                _psql(admin_url.rsplit("/", 1)[0], f"DROP DATABASE IF EXISTS {scratch}")
+        if url:
+            os.environ["DATABASE_URL"] = url
+        results = measure(args.rows, args.rounds, sizes, Path(workdir))
     base = results["裸读 calamine"]
     print(f"kaifaqu import benchmark — {database}, {args.rows} rows, median of {args.rounds} rounds")
     print(f"file: {results['_size'] / 1024 / 1024:.1f} MB xlsx, built in {results['_build']:.1f} s")
@@ -266,13 +257,6 @@ def main() -> None:
     print("peak Python memory of a commit import (tracemalloc):")
     for size, peak in results["_memory"]:
         print(f"  {size:>6} rows: {peak / 1024 / 1024:7.1f} MB  ({peak / size / 1024:.2f} KB/row)")
-
-
-def _psql(base_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scratch import scratch_database  # bench/scratch.py (this folder is on the path)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -94,15 +96,9 @@ def measure(args) -> dict:
 
 def run_scale(projects: int, args, workdir: Path) -> dict:
     env = os.environ | {"KAIFAQU_DEMO": "1", "KAIFAQU_DATA_DIR": str(workdir / str(projects))}
-    admin_url = os.environ.get("DATABASE_URL", "")
-    scratch = None
-    if admin_url.startswith("postgres"):
-        scratch = f"kaifaqu_bench_{projects}"
-        base = admin_url.rsplit("/", 1)[0]
-        _psql(base, f"DROP DATABASE IF EXISTS {scratch}")
-        _psql(base, f"CREATE DATABASE {scratch}")
-        env["DATABASE_URL"] = f"{base}/{scratch}"
-    try:
+    with scratch_database(f"kaifaqu_bench_{projects}") as url:
+        if url:
+            env["DATABASE_URL"] = url
         child = subprocess.run(
             [
                 sys.executable,
@@ -120,19 +116,9 @@ def run_scale(projects: int, args, workdir: Path) -> dict:
             text=True,
             check=False,
         )
-        if child.returncode:
-            sys.exit(f"benchmark at {projects} projects failed:\n{child.stderr}")
-        return json.loads(child.stdout.strip().splitlines()[-1])
-    finally:
-        if scratch:
-            _psql(admin_url.rsplit("/", 1)[0], f"DROP DATABASE IF EXISTS {scratch}")
-
-
-def _psql(base_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
+    if child.returncode:
+        sys.exit(f"benchmark at {projects} projects failed:\n{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from django.utils import timezone
 from kaifaqu.audit import trail
 from kaifaqu.core.bulk import insert_many
 from kaifaqu.core.scoping import Perm, scope_for
-from kaifaqu.core.text import to_half_width
 from kaifaqu.imports.columns import Column
 from kaifaqu.imports.engine import (
     Action,
@@ -27,8 +26,17 @@ from kaifaqu.imports.engine import (
     cell_error,
     value_error,
 )
-from kaifaqu.imports.exporting import LedgerColumn, ledger_csv_bytes, write_ledger_xlsx
-from kaifaqu.imports.values import CellError, compact, is_empty, parse_bool, parse_choice, parse_text
+from kaifaqu.imports.exporting import LedgerColumn, ledger_csv_bytes, ledger_title, write_ledger_xlsx
+from kaifaqu.imports.values import (
+    CellError,
+    compact,
+    is_empty,
+    normal_name,
+    parse_bool,
+    parse_choice,
+    parse_code,
+    parse_text,
+)
 from kaifaqu.zones.models import Zone
 
 from .credit_code import normalise_credit_code, validate_credit_code
@@ -68,10 +76,6 @@ SPECIALISED_WORDS = {
     for word in words
 }
 IMPORT_NOTE = "台账导入"
-
-
-def normal_name(value) -> str:
-    return "".join(to_half_width(str(value or "")).split()).lower()
 
 
 def export_row(enterprise: Enterprise) -> list:
@@ -166,23 +170,12 @@ def _parse(row: SourceRow, context: _Context):
             elif key == "specialised":
                 values[key] = parse_choice(raw, SPECIALISED_WORDS, what="专精特新级别") or ""
             elif key == "credit_code":
-                values[key] = _credit_code(raw)
+                values[key] = parse_code(raw, normalise=normalise_credit_code, validate=validate_credit_code)
             elif key == "zone":
                 values[key] = "" if is_empty(raw) else str(raw).strip()
         except CellError as exc:
             errors.append(value_error(row, key, exc))
     return row, values, errors
-
-
-def _credit_code(raw) -> str | None:
-    if is_empty(raw):
-        return None
-    code = normalise_credit_code(str(raw))
-    try:
-        validate_credit_code(code)
-    except Exception as exc:
-        raise CellError(getattr(exc, "messages", [str(exc)])[0].rstrip("。")) from exc
-    return code
 
 
 def _plan_row(row: SourceRow, values: dict, errors: list, context: _Context) -> tuple[RowOutcome, _Plan | None]:
@@ -246,18 +239,11 @@ def _plan_update(row: SourceRow, values: dict, stored: Enterprise, context: _Con
 
 
 def _zone(written: str, context: _Context, fail) -> Zone | None:
-    if written:
-        found = context.zones.find(written)
-        if isinstance(found, str):
-            fail("zone", found, value=written)
-            return None
-        if context.zone is not None and found.pk != context.zone.pk:
-            fail("zone", f"“{written}”与指定的开发区“{context.zone.name}”不一致", value=written)
-            return None
-        return found
-    if context.zone is None:
-        fail("zone", "未指定开发区：请在导入时选择开发区，或在表中加入“开发区”列")
-    return context.zone
+    found = context.zones.for_row(written, context.zone)
+    if isinstance(found, str):
+        fail("zone", found, value=written)
+        return None
+    return found
 
 
 def _names(context: _Context, zone: Zone) -> dict[str, Enterprise]:
@@ -308,17 +294,10 @@ def enterprise_rows(queryset) -> Iterator[list]:
         yield export_row(enterprise)
 
 
-def ledger_title(queryset, *, scope_name: str = "", today=None) -> str:
-    day = today or timezone.localdate()
-    zones = list(queryset.order_by().values_list("zone__name", flat=True).distinct()[:2])
-    owner = zones[0] if len(zones) == 1 else (scope_name or "各开发区")
-    return f"{owner}企业台账（截至{day.year}年{day.month}月{day.day}日）"
-
-
 def export_enterprises_xlsx(handle, queryset, *, scope_name: str = "") -> int:
     return write_ledger_xlsx(
         handle,
-        title=ledger_title(queryset, scope_name=scope_name),
+        title=ledger_title(queryset, what="企业台账", scope_name=scope_name),
         sheet_name="企业台账",
         columns=EXPORT_COLUMNS,
         rows=enterprise_rows(queryset),

@@ -28,9 +28,9 @@ from kaifaqu.audit import trail
 from kaifaqu.audit.context import audit_source
 
 from . import layout
-from .columns import Column, ColumnMatcher, MappedColumn
+from .columns import Column, ColumnMatcher, MappedColumn, normal_header
 from .readers import ReadError, Sheet, column_letter, open_sheet
-from .values import CellError, is_empty, normal_text
+from .values import CellError, is_empty, normal_text, parse_money
 
 CHUNK_ROWS = 500
 # Details kept for the preview; counts are always complete.
@@ -104,6 +104,30 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def summary(self, *, max_errors: int | None = None) -> dict:
+        """Counts, errors and warnings as plain data: the command's ``--json`` and the import page."""
+        return {
+            "file": self.file_name,
+            "sheet": self.sheet_name,
+            "header_row": self.header_row,
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "error_rows": self.error_rows,
+            "error_count": len(self.errors),
+            "errors": [
+                {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason, "message": e.message}
+                for e in self.errors[:max_errors]
+            ],
+            "warnings": self.warnings,
+            "unmapped_columns": self.unmapped,
+            "committed": self.committed,
+            "dry_run": self.dry_run,
+            "extra": self.extra,
+        }
 
     def count(self, outcome: RowOutcome, *, keep: bool = True) -> None:
         self.rows_read += 1
@@ -291,8 +315,6 @@ def apply_overrides(header: layout.Header, overrides: dict[str, str | None] | No
     """The user's choices, by header text: a field key, or empty to ignore the column."""
     if not overrides:
         return
-    from .columns import normal_header
-
     chosen = {normal_header(text): key for text, key in overrides.items()}
     for column in header.columns:
         wanted = chosen.get(normal_header(column.header), "missing")
@@ -442,8 +464,6 @@ def _amount(cell, factor: float) -> float | None:
         return cell * factor
     if cell is None:
         return None
-    from .values import parse_money
-
     try:
         amount = parse_money(cell, factor=Decimal(repr(factor)))
     except CellError:
@@ -517,6 +537,16 @@ class ZoneLookup:
                     reason += "（或不在您的管辖范围内）"
                 self.found[key] = reason
         return self.found[key]
+
+    def for_row(self, written: str, fixed):
+        """A row's zone: its 开发区 cell, which must agree with the zone chosen for the whole
+        file; or that zone. The reason (a ``str``) when there is none."""
+        if not written:
+            return fixed or "未指定开发区：请在导入时选择开发区，或在表中加入“开发区”列"
+        found = self.find(written)
+        if isinstance(found, str) or fixed is None or found.pk == fixed.pk:
+            return found
+        return f"“{written}”与指定的开发区“{fixed.name}”不一致"
 
 
 TITLE_YEAR = re.compile(r"(20\d\d)\s*年")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -34,6 +35,15 @@ class LedgerColumn:
     kind: str = TEXT
     width: float = 12
     total: bool = False  # summed in the 合计 row
+
+
+def ledger_title(queryset, *, what: str, scope_name: str = "", today: datetime.date | None = None) -> str:
+    """``XX开发区重点项目台账（截至YYYY年M月D日）``: the zone's name when the list is one zone's,
+    else the scope's (吕梁市各开发区)."""
+    day = today or timezone.localdate()
+    zones = list(queryset.order_by().values_list("zone__name", flat=True).distinct()[:2])
+    owner = zones[0] if len(zones) == 1 else (scope_name or "各开发区")
+    return f"{owner}{what}（截至{day.year}年{day.month}月{day.day}日）"
 
 
 def headers_for(columns: Sequence[LedgerColumn], unit: str) -> list[str]:

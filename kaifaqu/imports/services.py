@@ -205,26 +205,13 @@ def _finish(job: ImportJob, status: str, *, result: ImportResult | None = None, 
 
 
 def result_json(result: ImportResult) -> dict:
-    return {
-        "rows_read": result.rows_read,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "skipped": result.skipped,
-        "error_rows": result.error_rows,
-        "error_count": len(result.errors),
-        "errors": [
-            {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
-            for e in result.errors[:KEPT_ERRORS]
-        ],
-        "warnings": result.warnings,
+    """What the job keeps: the summary, each row's outcome for the preview, and the versions seen."""
+    return result.summary(max_errors=KEPT_ERRORS) | {
         "outcomes": [
             {"row": o.row, "action": o.action, "label": o.label, "changes": [[k, *v] for k, v in o.changes.items()]}
             for o in result.outcomes
         ],
-        "extra": result.extra,
         "versions": result.versions,
-        "committed": result.committed,
     }
 
 

@@ -11,6 +11,8 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
 from kaifaqu.core.text import to_half_width
 
 CENT = Decimal("0.01")
@@ -259,3 +261,20 @@ def parse_choice(value, words: dict[str, str], *, what: str, shown: str = "") ->
         return words[text]
     shown = shown or "、".join(dict.fromkeys(words))
     raise CellError(f"无法识别的{what}（可填写：{shown}）")
+
+
+def parse_code(value, *, normalise, validate) -> str | None:
+    """A code (项目代码, 统一社会信用代码): normalised, then checked by the model's own validator."""
+    if is_empty(value):
+        return None
+    code = normalise(str(value))
+    try:
+        validate(code)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0].rstrip("。")) from exc
+    return code
+
+
+def normal_name(value) -> str:
+    """A name for matching records: half-width, no spaces, lower-case Latin letters."""
+    return "".join(to_half_width(str(value or "")).split()).lower()

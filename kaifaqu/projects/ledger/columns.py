@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from kaifaqu.core.text import to_half_width
 from kaifaqu.imports.columns import Column
 from kaifaqu.imports.values import compact
 
@@ -125,11 +124,6 @@ PRIORITY_WORDS = _words(
         "": ("否", "无", "一般", "非重点", "-", "/"),
     }
 )
-
-
-def normal_name(value) -> str:
-    """A name for matching: half-width, no spaces, lower-case Latin letters."""
-    return "".join(to_half_width(str(value or "")).split()).lower()
 
 
 # ------------------------------------------------------------------ export rows

@@ -15,10 +15,11 @@ from kaifaqu.imports.exporting import (
     UNITS,
     LedgerColumn,
     ledger_csv_bytes,
+    ledger_title,
     write_ledger_xlsx,
 )
 
-from ..models import Milestone, Project, local_today
+from ..models import Milestone, Project
 from .columns import PLANNED_MILESTONES, export_row
 
 # In ``export_row`` order; the headers are the columns' own labels, so the file reads back.
@@ -59,14 +60,6 @@ EXPORT_COLUMNS = (
 BATCH = 2000
 
 
-def ledger_title(queryset: QuerySet[Project], *, scope_name: str = "", today: datetime.date | None = None) -> str:
-    """``XX开发区重点项目台账（截至YYYY年M月D日）``: the zone's name when the list is one zone's."""
-    day = today or local_today()
-    zones = list(queryset.order_by().values_list("zone__name", flat=True).distinct()[:2])
-    owner = zones[0] if len(zones) == 1 else (scope_name or "各开发区")
-    return f"{owner}重点项目台账（截至{day.year}年{day.month}月{day.day}日）"
-
-
 def project_rows(queryset: QuerySet[Project], *, unit: str = "万元") -> Iterator[list]:
     """Export rows, read in batches: the planned 开工/投产 milestones come one query per batch."""
     divisor = UNITS[unit]
@@ -96,7 +89,7 @@ def _rows(projects: list[Project], divisor) -> Iterator[list]:
 
 
 def export_projects_xlsx(handle, queryset: QuerySet[Project], *, unit: str = "万元", scope_name: str = "") -> int:
-    title = ledger_title(queryset, scope_name=scope_name)
+    title = ledger_title(queryset, what="重点项目台账", scope_name=scope_name)
     return write_ledger_xlsx(
         handle,
         title=title,

@@ -40,9 +40,11 @@ from kaifaqu.imports.values import (
     CellError,
     compact,
     is_empty,
+    normal_name,
     parse_area,
     parse_bool,
     parse_choice,
+    parse_code,
     parse_date,
     parse_money,
     parse_text,
@@ -65,7 +67,6 @@ from .columns import (
     SHOWN_FIELDS,
     STAGE_WORDS,
     TEXT_FIELDS,
-    normal_name,
 )
 
 
@@ -320,18 +321,11 @@ class _Row:
 
     def _resolve_zone(self, context: _Context) -> Zone | None:
         written = self.values.pop("zone", "")
-        if written:
-            found = context.zones.find(written)
-            if isinstance(found, str):
-                self.error("zone", found, value=written)
-                return None
-            if context.zone is not None and found.pk != context.zone.pk:
-                self.error("zone", f"“{written}”与指定的开发区“{context.zone.name}”不一致", value=written)
-                return None
-            return found
-        if context.zone is None:
-            self.error("zone", "未指定开发区：请在导入时选择开发区，或在表中加入“开发区”列")
-        return context.zone
+        found = context.zones.for_row(written, context.zone)
+        if isinstance(found, str):
+            self.error("zone", found, value=written)
+            return None
+        return found
 
     # ---- identity
 
@@ -660,32 +654,14 @@ CELL_PARSERS = {
     "priority_level": lambda raw, factor: parse_choice(
         raw, PRIORITY_WORDS, what="重点项目级别", shown="省重点、市重点、县重点"
     ),
-    "project_code": lambda raw, factor: _project_code(raw),
-    "enterprise_code": lambda raw, factor: _credit_code(raw),
+    "project_code": lambda raw, factor: parse_code(
+        raw, normalise=normalise_project_code, validate=validate_project_code
+    ),
+    "enterprise_code": lambda raw, factor: (
+        parse_code(raw, normalise=normalise_credit_code, validate=validate_credit_code) or ""
+    ),
 }
 PLAIN_FIELDS = frozenset({*MONEY_FIELDS, *DATE_FIELDS, "land_area_mu", "project_code"})
-
-
-def _project_code(raw) -> str | None:
-    if is_empty(raw):
-        return None
-    code = normalise_project_code(str(raw))
-    try:
-        validate_project_code(code)
-    except Exception as exc:
-        raise CellError(getattr(exc, "messages", [str(exc)])[0].rstrip("。")) from exc
-    return code
-
-
-def _credit_code(raw) -> str:
-    if is_empty(raw):
-        return ""
-    code = normalise_credit_code(str(raw))
-    try:
-        validate_credit_code(code)
-    except Exception as exc:
-        raise CellError(getattr(exc, "messages", [str(exc)])[0].rstrip("。")) from exc
-    return code
 
 
 def _inferred_stage(project: Project, today: datetime.date) -> str:

@@ -79,24 +79,6 @@ def render_text(result: ImportResult, what: str) -> str:
 
 
 def render_json(result: ImportResult) -> str:
-    payload = {
-        "file": result.file_name,
-        "sheet": result.sheet_name,
-        "header_row": result.header_row,
-        "rows_read": result.rows_read,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "skipped": result.skipped,
-        "error_rows": result.error_rows,
-        "errors": [
-            {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason, "message": e.message}
-            for e in result.errors
-        ],
-        "warnings": result.warnings,
-        "unmapped_columns": result.unmapped,
-        "committed": result.committed,
-        "dry_run": result.dry_run,
-        **result.extra,
-    }
+    payload = result.summary()
+    payload |= payload.pop("extra")  # e.g. enterprises_created at the top level
     return json.dumps(payload, ensure_ascii=False, indent=2)
