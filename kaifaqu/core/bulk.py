@@ -31,26 +31,25 @@ def insert_many(objs: Sequence[models.Model]) -> None:
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     stamped = [field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)]
+    keys = [field for field in fields if field.many_to_one or field.one_to_one]
     adapters = [_adapter(field, connection) for field in fields]
+    attnames = [field.attname for field in fields]
+    pairs = list(zip(attnames, adapters, strict=True))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, _max_params(connection) // len(fields))
     if connection.vendor == "postgresql":
-        _insert_unnest(objs, fields, stamped, adapters, connection, alias)
+        _insert_unnest(objs, fields, attnames, stamped, keys, adapters, connection, alias)
         return
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
             batch = objs[start : start + per_statement]
             params = []
+            _before_insert(batch, stamped, keys)
             for obj in batch:
-                for field in stamped:
-                    field.pre_save(obj, add=True)
-                obj._prepare_related_fields_for_save(operation_name="insert_many")
-                params.extend(
-                    adapt(getattr(obj, field.attname)) if adapt else getattr(obj, field.attname)
-                    for field, adapt in zip(fields, adapters, strict=True)
-                )
+                values = obj.__dict__
+                params.extend(adapt(values[attname]) if adapt else values[attname] for attname, adapt in pairs)
             sql = (
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row_sql] * len(batch))} "
                 f"RETURNING {quote(meta.pk.column)}"
@@ -62,7 +61,7 @@ def insert_many(objs: Sequence[models.Model]) -> None:
                 obj._state.db = alias
 
 
-def _insert_unnest(objs, fields, stamped, adapters, connection, alias) -> None:
+def _insert_unnest(objs, fields, attnames, stamped, keys, adapters, connection, alias) -> None:
     """PostgreSQL: one array per column, ``INSERT … SELECT * FROM unnest(…)`` (as Django's own
     bulk_create does there): a short statement whatever the number of rows."""
     quote = connection.ops.quote_name
@@ -78,18 +77,37 @@ def _insert_unnest(objs, fields, stamped, adapters, connection, alias) -> None:
         for start in range(0, len(objs), UNNEST_ROWS):
             batch = objs[start : start + UNNEST_ROWS]
             columns_values: list[list] = [[] for _ in fields]
-            for obj in batch:
-                for field in stamped:
-                    field.pre_save(obj, add=True)
-                obj._prepare_related_fields_for_save(operation_name="insert_many")
-                for values, field, adapt in zip(columns_values, fields, adapters, strict=True):
-                    value = getattr(obj, field.attname)
-                    values.append(adapt(value) if adapt else value)
+            _before_insert(batch, stamped, keys)
+            for values, attname, adapt in zip(columns_values, attnames, adapters, strict=True):
+                if adapt:
+                    values.extend(adapt(obj.__dict__[attname]) for obj in batch)
+                else:
+                    values.extend(obj.__dict__[attname] for obj in batch)
             cursor.execute(sql, columns_values)
             for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = alias
+
+
+def _before_insert(batch: Sequence[models.Model], stamped: list[models.Field], keys: list[models.Field]) -> None:
+    """What ``save()`` does before an insert, done once per batch where it can be: the
+    ``auto_now`` stamps (one moment for the whole batch) and the keys of related records
+    that were saved after being assigned (an enterprise registered by the same import)."""
+    for field in stamped:
+        moment = field.pre_save(batch[0], add=True)
+        for obj in batch:
+            obj.__dict__[field.attname] = moment
+    for field in keys:
+        name, attname = field.name, field.attname
+        for obj in batch:
+            related = obj._state.fields_cache.get(name)
+            if related is None:
+                continue
+            if related.pk is None:
+                raise ValueError(f"insert_many(): the related '{name}' is not saved yet")
+            if obj.__dict__[attname] != related.pk:
+                obj.__dict__[attname] = related.pk
 
 
 def _array_type(field: models.Field, connection) -> str:
@@ -105,8 +123,23 @@ def _adapter(field: models.Field, connection) -> Callable | None:
             return partial(_json_text, field)
         return partial(_prepare, field, connection)
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        return _memo(connection.ops.adapt_datetimefield_value)
     return None  # text, numbers, Decimal, dates, booleans, keys: the drivers take them as they are
+
+
+def _memo(adapt: Callable) -> Callable:
+    """``adapt`` remembering its answers: a batch shares a handful of timestamps."""
+    seen: dict = {}
+
+    def adapted(value):
+        if value is None:
+            return None
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = adapt(value)
+        return found
+
+    return adapted
 
 
 def _json_text(field: models.JSONField, value) -> str | None:

@@ -37,6 +37,8 @@ def normal_text(value) -> str:
 
 def compact(value) -> str:
     """Text with every space removed: for matching names and words written with stray spaces."""
+    if value.__class__ is str:  # the common case, without normal_text's number handling
+        return "".join(to_half_width(value).split())
     return "".join(normal_text(value).split())
 
 
@@ -48,8 +50,14 @@ def is_empty(value) -> bool:
 BLANK_MARKS = frozenset({"-", "--", "—", "——", "－", "/", "／", "无", "暂无", "空"})
 
 
+_LONGEST_MARK = 8  # with the spaces people leave around and inside a mark
+
+
 def is_blank_mark(value) -> bool:
-    return is_empty(value) or (isinstance(value, str) and compact(value) in BLANK_MARKS)
+    if value.__class__ is not str:
+        return value is None
+    text = value.strip()
+    return not text or (len(text) <= _LONGEST_MARK and compact(text) in BLANK_MARKS)
 
 
 def parse_text(value, *, max_length: int, single_line: bool = True) -> str:
@@ -160,6 +168,7 @@ _FULL_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _MONTH = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?(份)?(底|末|初|上旬|中旬|下旬)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_ONLY = re.compile(r"^(\d{4})年?(底|末|初)?$")
+_SERIAL_TEXT = re.compile(r"\d+(\.0+)?")
 
 
 def parse_date(value, *, month_end: bool = False) -> datetime.date | None:
@@ -179,17 +188,20 @@ def parse_date(value, *, month_end: bool = False) -> datetime.date | None:
         raise CellError("不是日期")
     if isinstance(value, int | float):
         return _date_from_number(value, month_end=month_end)
-    text = compact(value).replace("－", "-")
-    for pattern, build in (
-        (_FULL_DATE, lambda m: _make_date(int(m[1]), int(m[2]), int(m[3]))),
-        (_COMPACT_DATE, lambda m: _make_date(int(m[1]), int(m[2]), int(m[3]))),
-        (_MONTH, lambda m: _month_date(int(m[1]), int(m[2]), month_end=_wants_end(m[4], month_end))),
-        (_YEAR_ONLY, lambda m: _year_date(int(m[1]), m[2], month_end=month_end)),
-    ):
-        match = pattern.match(text)
-        if match:
-            return build(match)
-    if re.fullmatch(r"\d+(\.0+)?", text):
+    return _date_from_text(compact(value).replace("－", "-"), month_end=month_end)
+
+
+def _date_from_text(text: str, *, month_end: bool) -> datetime.date:
+    match = _FULL_DATE.match(text) or _COMPACT_DATE.match(text)
+    if match:
+        return _make_date(int(match[1]), int(match[2]), int(match[3]))
+    match = _MONTH.match(text)
+    if match:
+        return _month_date(int(match[1]), int(match[2]), month_end=_wants_end(match[4], month_end))
+    match = _YEAR_ONLY.match(text)
+    if match:
+        return _year_date(int(match[1]), match[2], month_end=month_end)
+    if _SERIAL_TEXT.fullmatch(text):
         return _date_from_number(float(text), month_end=month_end)
     raise CellError("不是日期（可写作 2025-03-15、2025/3/15、2025年3月 或 2025.3）")
 

@@ -482,3 +482,22 @@ def test_a_new_name_close_to_one_on_record_is_pointed_out(tmp_path, make_project
         "第2行 项目名称: “福孝90万吨焦油深加工综合利用”将作为新项目登记；孝义经济技术开发区已有相近的项目"
         "“福孝90万吨焦油深加工综合利用项目”，如为同一项目，请改用系统中的名称或填写项目代码。"
     ]
+
+
+def test_a_value_repeated_down_the_column_is_checked_on_every_row(tmp_path, xiaoyi):
+    # Cells are read once per distinct value and column; each row still gets its own error.
+    path = write_xlsx(
+        tmp_path / "重复值.xlsx",
+        [
+            ["项目名称", "总投资（万元）", "项目阶段", "开发区"],
+            ["甲项目", "约5亿", "前期", "孝义"],
+            ["乙项目", "约5亿", "前期", "孝义"],
+            ["丙项目", 1, "前期", "孝义"],
+        ],
+    )
+    result = import_file(path)
+    assert [error.message for error in result.errors] == [
+        "第2行 总投资（万元）: “约5亿”不是金额（应为数字，可带“万元”“亿元”）",
+        "第3行 总投资（万元）: “约5亿”不是金额（应为数字，可带“万元”“亿元”）",
+    ]
+    assert result.error_rows == 2 and not Project.objects.exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -25,6 +26,7 @@ from kaifaqu.enterprises.credit_code import normalise_credit_code, validate_cred
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.imports.engine import (
     Action,
+    CellCache,
     ImportResult,
     RowError,
     RowOutcome,
@@ -37,7 +39,6 @@ from kaifaqu.imports.engine import (
 )
 from kaifaqu.imports.layout import section_word
 from kaifaqu.imports.values import (
-    CellError,
     compact,
     is_empty,
     normal_name,
@@ -106,6 +107,16 @@ class _Context:
     # Versions of the matched projects: kept from a preview, checked again at commit.
     versions: dict[int, int] = field(default_factory=dict)
     expected_versions: dict[str, int] | None = None
+    cells: CellCache = field(default_factory=CellCache)
+    _readers: dict[str, Any] | None = None
+
+    def readers(self, factors: dict[str, Decimal | None]) -> dict[str, Any]:
+        """Each column's cell reader, with the column's unit (the same for every row)."""
+        if self._readers is None:
+            self._readers = {
+                key: partial(parser, factor=factors.get(key) or ONE) for key, parser in CELL_PARSERS.items()
+            }
+        return self._readers
 
 
 class ProjectLedger:
@@ -170,10 +181,11 @@ class ProjectLedger:
         ids = {item.existing_id for item in parsed if item.existing_id}
         if not ids:
             return {}
-        queryset = Project.objects.filter(pk__in=ids).select_related("zone", "park", "enterprise", "plan_category")
+        queryset = Project.objects.filter(pk__in=ids)
         if context.commit:
-            queryset = queryset.select_for_update(of=("self",))
+            queryset = queryset.select_for_update()
         projects = {project.pk: project for project in queryset}
+        _attach_related(list(projects.values()))
         milestones = Milestone.objects.filter(project_id__in=ids, name__in=PLANNED_MILESTONES.values()).order_by("id")
         for milestone in milestones:
             # The first one of each name is the one the export writes and the import compares.
@@ -229,21 +241,17 @@ class ProjectLedger:
                 continue
             from_stage, to_stage = plan.move
             date_field = lifecycle.DATE_FIELD.get(to_stage)
-            moves.append(
-                StageChange(
-                    project=plan.project,
-                    from_stage=from_stage,
-                    to_stage=to_stage,
-                    step_date=getattr(plan.project, date_field) if date_field else None,
-                    dates={
-                        name: getattr(plan.project, name).isoformat()
-                        for name in lifecycle.STAGE_DATE_FIELDS
-                        if getattr(plan.project, name) and (plan.create or name in plan.changed)
-                    },
-                    reason=self._note(context, plan),
-                    user=user,
-                )
-            )
+            note = self._note(context, plan)
+            change = new_instance(StageChange)
+            change.project = plan.project
+            change.from_stage, change.to_stage, change.reason, change.user = from_stage, to_stage, note, user
+            change.step_date = getattr(plan.project, date_field) if date_field else None
+            change.dates = {
+                name: getattr(plan.project, name).isoformat()
+                for name in lifecycle.STAGE_DATE_FIELDS
+                if getattr(plan.project, name) and (plan.create or name in plan.changed)
+            }
+            moves.append(change)
         insert_many(moves)
         context.moved += sum(1 for plan in plans if plan.move and not plan.create)
 
@@ -252,7 +260,10 @@ class ProjectLedger:
         for plan in plans:
             for name, planned_on, milestone in plan.milestones:
                 if milestone is None:
-                    new.append(Milestone(project=plan.project, name=name, planned_on=planned_on, note=IMPORT_NOTE))
+                    milestone = new_instance(Milestone)
+                    milestone.project, milestone.name, milestone.planned_on = plan.project, name, planned_on
+                    milestone.note = IMPORT_NOTE
+                    new.append(milestone)
                     continue
                 before = trail.snapshot(milestone)
                 milestone.planned_on = planned_on
@@ -291,15 +302,14 @@ class _Row:
     # ---- cells
 
     def parse(self, context: _Context) -> None:
-        factors = self.row.factors
+        readers, cache = context.readers(self.row.factors), context.cells
         for key, raw in self.row.cells.items():
-            parser = CELL_PARSERS.get(key)
-            if parser is None:
+            reader = readers.get(key)
+            if reader is None:
                 continue  # 序号 and the like
-            try:
-                value = parser(raw, factors.get(key) or ONE)
-            except CellError as exc:
-                self.errors.append(value_error(self.row, key, exc))
+            value, error = cache.parse(key, reader, raw)
+            if error is not None:
+                self.errors.append(value_error(self.row, key, error))
                 continue
             if key == "enterprise_code":
                 self.enterprise_code = value
@@ -672,6 +682,17 @@ def _inferred_stage(project: Project, today: datetime.date) -> str:
         if value is not None and value <= today:
             reached = stage
     return reached
+
+
+def _attach_related(projects: list[Project]) -> None:
+    """Each project's zone, park, enterprise and category, one query per kind: a join would
+    build the same zone and the same few enterprises again for every project."""
+    for name in ("zone", "park", "enterprise", "plan_category"):
+        field = Project._meta.get_field(name)
+        ids = {project.__dict__[field.attname] for project in projects} - {None}
+        found = field.related_model.objects.in_bulk(ids) if ids else {}
+        for project in projects:
+            field.set_cached_value(project, found.get(project.__dict__[field.attname]))
 
 
 def _categories(context: _Context, zone: Zone) -> dict[str, PlanCategory]:
