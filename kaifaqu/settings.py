@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kaifaqu.enterprises",
     "kaifaqu.projects",
     "kaifaqu.imports",
+    "kaifaqu.campaigns",
     "kaifaqu.demo",
 ]
 

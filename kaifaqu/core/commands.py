@@ -68,3 +68,14 @@ class KaifaquCommand(BaseCommand):
             sys.exit(error.returncode)
         finally:
             connections.close_all()
+
+
+def refusal_message(error: Exception) -> str:
+    """A service's refusal (``ValidationError``, ``PermissionDenied``) as one line: every reason, joined."""
+    if hasattr(error, "message_dict"):
+        messages = [message for field_messages in error.message_dict.values() for message in field_messages]
+    elif hasattr(error, "messages"):
+        messages = list(error.messages)
+    else:
+        messages = [str(error)]
+    return "；".join(message.rstrip("。") for message in messages) + "。"

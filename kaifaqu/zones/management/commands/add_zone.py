@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
-from kaifaqu.core.commands import KaifaquCommand
+from kaifaqu.core.commands import KaifaquCommand, refusal_message
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.services import zone_create
 
@@ -24,8 +24,7 @@ class Command(KaifaquCommand):
         try:
             zone = zone_create(name=name, region_code=region, short_name=short, level=level)
         except ValidationError as exc:
-            messages = [message for field_messages in exc.message_dict.values() for message in field_messages]
-            raise CommandError("；".join(messages)) from exc
+            raise CommandError(refusal_message(exc)) from exc
         self.stdout.write(
             f"已创建开发区：{zone.name}（{zone.get_level_display()}，{zone.region.full_name}，编号 {zone.pk}）"
         )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "kaifaqu.campaigns"
+    verbose_name = "三个一批"
