@@ -23,6 +23,7 @@ urlpatterns = [
     path("zones/", include("kaifaqu.zones.urls")),
     path("audit/", include("kaifaqu.audit.urls")),
     path("imports/", include("kaifaqu.imports.urls")),
+    path("campaigns/", include("kaifaqu.campaigns.urls")),
     path("api/", include("kaifaqu.api_urls")),
     path("admin/", admin.site.urls),
 ]

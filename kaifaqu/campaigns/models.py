@@ -17,6 +17,10 @@ class CampaignQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self.all()
+        if scope.enterprise_id is not None:  # an enterprise sees the campaigns its projects are in
+            return self.filter(
+                pk__in=CampaignEntry.objects.filter(project__enterprise_id=scope.enterprise_id).values("campaign_id")
+            )
         from kaifaqu.zones.models import Zone
 
         codes = set()

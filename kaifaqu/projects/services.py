@@ -150,6 +150,11 @@ def project_move_stage(
 @transaction.atomic
 def project_delete(*, user, project: Project) -> None:
     ensure_can_change_project(user, project)
+    campaigns = list(project.campaign_entries.values_list("campaign__name", flat=True).distinct()[:3])
+    if campaigns:
+        # A campaign's figures were reported upward: they must not change behind its back.
+        names = "、".join(campaigns)
+        raise ValidationError(f"该项目已列入“三个一批”活动（{names}），请先在活动中移出后再删除。")
     trail.record_delete(user=user, instance=project)
     project.delete()
 

@@ -146,12 +146,17 @@ def project_edit(request, pk: int):
 def project_delete(request, pk: int):
     project = get_visible_or_404(Project, request.user, pk=pk)
     _require_edit(request, project)
+    refusal = ""
     if request.method == "POST":
         name = project.name
-        services.project_delete(user=request.user, project=project)
-        messages.success(request, f"已删除项目“{name}”。")
-        return htmx_redirect(request, reverse("projects:list"))
-    return render(request, "projects/project_confirm_delete.html", {"project": project})
+        try:
+            services.project_delete(user=request.user, project=project)
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            messages.success(request, f"已删除项目“{name}”。")
+            return htmx_redirect(request, reverse("projects:list"))
+    return render(request, "projects/project_confirm_delete.html", {"project": project, "refusal": refusal})
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from kaifaqu.campaigns.models import Campaign, CampaignEntry
 from kaifaqu.conftest import make_user
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
@@ -61,6 +62,9 @@ TARGETS = {
     "imports:sheet": "import_job",
     "imports:commit": "import_job",
     "imports:errors": "import_job",
+    "campaigns:detail": "campaign",
+    "campaigns:export": "campaign",
+    "campaigns:entry_remove": "campaign_entry",
 }
 # What an enterprise user may legitimately see of its own zone: the zone, its parks and
 # its plan-category vocabulary (the labels its own projects are filed under).
@@ -106,7 +110,15 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
         stage=Stage.CONTACT,
         stage_dates={"contact_on": TODAY},
     )
+    campaign = Campaign.objects.create(
+        name="保密活动辛", held_on=TODAY, level="county", region=xiaoyi.region, zone=xiaoyi
+    )
     return {
+        "campaign": campaign,
+        # Straight into the table: the walk needs an entry, not the signing rules.
+        "campaign_entry": CampaignEntry.objects.create(
+            campaign=campaign, project=project, batch="sign", investment=project.total_investment
+        ),
         "zone": xiaoyi,
         "park": park_create(user=admin_user, zone=xiaoyi, name="保密园区丙"),
         "enterprise": owner,
@@ -132,6 +144,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密进展戊",
             "保密分类己",
             "保密导入庚",
+            "保密活动辛",
             "孝义经济技术开发区",
         },
     }
@@ -242,6 +255,7 @@ def test_hidden_records_change_no_count_total_or_list(
     if walker.walker_kind == "other-enterprise":
         probes = {"enterprise": hidden["enterprise"].pk}
     with_hidden = walk_lists(page, probes)
+    hidden["campaign"].delete()
     hidden["project"].delete()
     hidden["enterprise"].delete()
     if walker.walker_kind != "other-enterprise":  # the zone's own park and vocabulary are the enterprise's to see

@@ -71,6 +71,22 @@
     if (event.target.matches("[data-autosubmit]")) { event.target.form.requestSubmit(); }
   });
 
+  // A button marked data-confirm asks before its form is sent.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+  });
+
+  // A button marked data-copy puts the text of its target (a standard sentence) on the clipboard.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button || !navigator.clipboard) { return; }
+    var source = document.querySelector(button.dataset.copy);
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      button.textContent = "已复制";
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { init(document); drawStageChart(); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 
