@@ -42,9 +42,7 @@ class EntryForm(StyledFormMixin, forms.Form):
         # and says why when one does not fit).
         signed_or_later = [stage for stage in lifecycle.ORDER if lifecycle.RANK[stage] >= lifecycle.RANK[Stage.SIGNED]]
         self.fields["project"].queryset = (
-            projects.filter(stage__in=signed_or_later)
-            .select_related("zone")
-            .order_by("zone__name", "name")
+            projects.filter(stage__in=signed_or_later).select_related("zone").order_by("zone__name", "name")
         )
         self.fields["project"].label_from_instance = lambda project: (
             f"{project.name}（{project.zone.short_name or project.zone.name}，{project.get_stage_display()}）"

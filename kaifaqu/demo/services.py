@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from kaifaqu.campaigns.models import Campaign
+from kaifaqu.campaigns.services import BATCH_RULES, campaign_create, campaign_entry_add, entry_problems
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.services import enterprise_create
@@ -109,6 +111,7 @@ def demo_load(*, force: bool = False) -> DemoSummary:
             count += 1
     _milestones_and_progress(admin)
     _date_history()
+    _campaigns(admin)
     for username, display, unit, role_codes in DEMO_USERS[1:]:
         _member(_user(username, display), unit, role_codes, zones, enterprises)
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
@@ -116,6 +119,7 @@ def demo_load(*, force: bool = False) -> DemoSummary:
 
 def _wipe() -> None:
     Membership.objects.all().delete()  # first: a membership protects its unit
+    Campaign.objects.all().delete()  # an entry protects its project
     Project.objects.all().delete()
     Enterprise.objects.all().delete()
     PlanCategory.objects.exclude(unit__isnull=True).delete()
@@ -261,6 +265,36 @@ def _milestones_and_progress(admin) -> None:
                 text=text,
                 investment=Decimal(investment),
             )
+
+
+def _campaigns(admin) -> None:
+    """One 三个一批 per city, held on the latest step date among its projects, listing the
+    projects signed, started and put into production earlier that year."""
+    cities = Region.objects.filter(
+        code__in={zone.region.code[:4] + "00" for zone in Zone.objects.select_related("region")}
+    )
+    for city in cities:
+        projects = list(Project.objects.filter(zone__region__code__startswith=city.scope_prefix))
+        steps = [
+            (getattr(project, date_field), batch, project)
+            for project in projects
+            for batch, (_, date_field) in BATCH_RULES.items()
+            if getattr(project, date_field)
+        ]
+        if not steps:
+            continue
+        held_on = max(day for day, _, _ in steps)
+        quarter = (held_on.month - 1) // 3 + 1
+        campaign = campaign_create(
+            user=admin,
+            name=f"{city.name}{held_on.year}年第{'一二三四'[quarter - 1]}季度“三个一批”活动",
+            held_on=held_on,
+            level=Campaign.Level.CITY,
+            region=city,
+        )
+        for day, batch, project in sorted(steps, key=lambda step: (step[0], step[2].pk)):
+            if day.year == held_on.year and not entry_problems(campaign, project, batch):
+                campaign_entry_add(user=admin, campaign=campaign, project=project, batch=batch)
 
 
 def _date_history() -> None:
