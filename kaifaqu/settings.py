@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kaifaqu.projects",
     "kaifaqu.imports",
     "kaifaqu.campaigns",
+    "kaifaqu.dashboard",
     "kaifaqu.demo",
 ]
 
@@ -228,3 +229,5 @@ LOGGING = {
 
 # Ledger list pages: rows per page.
 KAIFAQU_PAGE_SIZE = env_int("KAIFAQU_PAGE_SIZE", 50)
+# A project under way with no progress report for this many days counts as stalled (停滞) on the dashboard.
+KAIFAQU_STALLED_DAYS = env_int("KAIFAQU_STALLED_DAYS", 30)

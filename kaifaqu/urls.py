@@ -24,6 +24,7 @@ urlpatterns = [
     path("audit/", include("kaifaqu.audit.urls")),
     path("imports/", include("kaifaqu.imports.urls")),
     path("campaigns/", include("kaifaqu.campaigns.urls")),
+    path("dashboard/", include("kaifaqu.dashboard.urls")),
     path("api/", include("kaifaqu.api_urls")),
     path("admin/", admin.site.urls),
 ]

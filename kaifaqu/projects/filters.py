@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from kaifaqu.zones.models import Park, Zone
 
-from .models import PlanCategory, PriorityLevel, Project, Stage
-from .selectors import project_search
+from .models import LIFECYCLE, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
+from .selectors import NOT_PRIORITY, UNCATEGORISED, UNFILLED, project_search
 
 
 def _visible(model):
@@ -76,6 +76,26 @@ class ProjectFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="建设单位编号")
+    # Filters a dashboard's drill-down sets (kept as hidden fields; the list names them above the table).
+    city = django_filters.CharFilter(method="filter_city", label="地市", widget=forms.HiddenInput)
+    reached = django_filters.ChoiceFilter(
+        choices=[(stage, Stage(stage).label) for stage in LIFECYCLE],
+        method="filter_reached",
+        label="阶段达到",
+        widget=forms.HiddenInput,
+    )
+    industry = django_filters.CharFilter(method="filter_industry", label="产业类别", widget=forms.HiddenInput)
+    category = django_filters.CharFilter(method="filter_category", label="年度分类", widget=forms.HiddenInput)
+    level = django_filters.CharFilter(method="filter_level", label="重点级别", widget=forms.HiddenInput)
+    min_investment = django_filters.NumberFilter(
+        field_name="total_investment", lookup_expr="gte", label="总投资不低于（万元）", widget=forms.HiddenInput
+    )
+    stalled = django_filters.NumberFilter(
+        method="filter_stalled", label="未报进展超过（天）", min_value=1, widget=forms.HiddenInput
+    )
+    progress_month = django_filters.CharFilter(
+        method="filter_progress_month", label="填报进展的月份", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Project
@@ -89,6 +109,14 @@ class ProjectFilter(django_filters.FilterSet):
             "year",
             "overdue",
             "enterprise",
+            "city",
+            "reached",
+            "industry",
+            "category",
+            "level",
+            "min_investment",
+            "stalled",
+            "progress_month",
         ]
 
     def filter_search(self, queryset, name, value):
@@ -98,3 +126,35 @@ class ProjectFilter(django_filters.FilterSet):
         if value:
             return queryset.with_overdue_milestones()
         return queryset
+
+    def filter_city(self, queryset, name, value):
+        """A city's six-digit code (141100): its zones."""
+        if not (value.isdigit() and len(value) == 6):
+            return queryset.none()
+        return queryset.filter(zone__region__code__startswith=value[:4])
+
+    def filter_reached(self, queryset, name, value):
+        return queryset.reached(value) if value else queryset
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(industry="" if value == UNFILLED else value)
+
+    def filter_category(self, queryset, name, value):
+        if value == UNCATEGORISED:
+            return queryset.filter(plan_category__isnull=True)
+        return queryset.filter(plan_category__name=value)
+
+    def filter_level(self, queryset, name, value):
+        """A level's code, or 非重点 (none)."""
+        return queryset.filter(priority_level="" if value in (NOT_PRIORITY, "none") else value)
+
+    def filter_stalled(self, queryset, name, value):
+        return queryset.stalled(int(value)) if value else queryset
+
+    def filter_progress_month(self, queryset, name, value):
+        try:
+            year, month = (int(part) for part in value.split("-"))
+        except ValueError:
+            return queryset.none()  # not YYYY-MM: a hand-edited address, nothing matches
+        months = ProgressReport.objects.filter(reported_on__year=year, reported_on__month=month)
+        return queryset.filter(pk__in=months.values("project_id"))

@@ -30,6 +30,10 @@ class Stage(models.TextChoices):
     TERMINATED = "terminated", "已终止"
 
 
+# The lifecycle in order, without 终止 (which can happen at any stage).
+LIFECYCLE: tuple[str, ...] = tuple(stage for stage in Stage.values if stage != Stage.TERMINATED)
+
+
 class PriorityLevel(models.TextChoices):
     PROVINCE = "province", "省重点"
     CITY = "city", "市重点"
@@ -100,6 +104,22 @@ class ProjectQuerySet(ScopedQuerySet):
 
     def with_overdue_milestones(self, today: datetime.date | None = None) -> "ProjectQuerySet":
         return self.filter(Exists(Milestone.objects.overdue(today).filter(project=OuterRef("pk"))))
+
+    def reached(self, stage: str) -> "ProjectQuerySet":
+        """Projects at ``stage`` or beyond; a terminated one counts where it stopped (as the rates do)."""
+        later = LIFECYCLE[LIFECYCLE.index(stage) :]
+        return self.filter(Q(stage__in=later) | Q(stage=Stage.TERMINATED, terminated_from__in=later))
+
+    def stalled(self, days: int, today: datetime.date | None = None) -> "ProjectQuerySet":
+        """Projects still under way (not terminated, not at capacity), on the ledger for more than
+        ``days`` days, with no progress report in the last ``days`` days."""
+        cutoff = (today or local_today()) - datetime.timedelta(days=days)
+        recent = ProgressReport.objects.filter(project=OuterRef("pk"), reported_on__gt=cutoff)
+        return (
+            self.exclude(stage__in=[Stage.TERMINATED, Stage.AT_CAPACITY])
+            .filter(created_at__date__lte=cutoff)
+            .filter(~Exists(recent))
+        )
 
 
 class Project(TimeStampedModel):

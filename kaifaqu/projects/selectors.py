@@ -27,6 +27,7 @@ SENTENCE_LABELS = {
 }
 UNCATEGORISED = "未分类"
 NOT_PRIORITY = "非重点"
+UNFILLED = "未填写"  # a project without an industry
 
 # (key, label, numerator stage, denominator stage): "reached X" means at X or later,
 # where a terminated project counts at the stage it was terminated from.

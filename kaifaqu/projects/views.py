@@ -16,6 +16,7 @@ from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.validation import EditConflict
 from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redirect
+from kaifaqu.regions.models import Region
 
 from . import lifecycle, services
 from .filters import ProjectFilter
@@ -28,7 +29,7 @@ from .forms import (
     ProjectForm,
     StageMoveForm,
 )
-from .models import Milestone, PlanCategory, ProgressReport, Project
+from .models import Milestone, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
 from .selectors import project_detail_context, project_ids_with_overdue, project_totals
 from .tables import PROJECT_COLUMNS, stage_badge
 
@@ -74,9 +75,32 @@ class ProjectListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["drill"] = drill_labels(self.request.GET)
+        query = self.request.GET.copy()
+        for key in DRILL_WORDS:
+            query.pop(key, None)
+        context["undrilled_query"] = query.urlencode()
         scope = scope_for(self.request.user)
         context["can_create"] = scope.can_anywhere(Perm.PROJECT_CHANGE) or scope.can_anywhere(Perm.PIPELINE_CHANGE)
         return context
+
+
+# How the list names each drill-down filter a dashboard link sets.
+DRILL_WORDS = {
+    "city": lambda value: f"地市：{Region.objects.filter(code=value).values_list('name', flat=True).first() or value}",
+    "reached": lambda value: f"阶段达到“{Stage(value).label}”及以后" if value in Stage.values else "",
+    "industry": lambda value: f"产业类别：{value}",
+    "category": lambda value: f"年度分类：{value}",
+    "level": lambda value: f"重点级别：{dict(PriorityLevel.choices).get(value, value)}",
+    "min_investment": lambda value: f"总投资不低于 {value} 万元",
+    "stalled": lambda value: f"超过 {value} 天未报进展",
+    "progress_month": lambda value: f"{value} 有进展填报",
+}
+
+
+def drill_labels(params) -> list[str]:
+    """The dashboard's drill-down filters present in ``params``, as the list names them."""
+    return [label for key, word in DRILL_WORDS.items() if params.get(key) and (label := word(params[key]))]
 
 
 @login_required

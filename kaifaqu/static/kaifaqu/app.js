@@ -65,6 +65,65 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  // The dashboard's charts: each holder names its chart (data-chart), the page carries
+  // their data (#dashboard-charts), and a click on a bar or slice opens the projects behind it.
+  var CHARTS = {
+    funnel: function (d) {
+      return {
+        tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + " 个，" + d.amounts[p.dataIndex] + " 亿元"; } },
+        series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "8%", gap: 2,
+          label: { show: true, position: "inside", formatter: "{b} {c}" },
+          data: d.labels.map(function (label, i) { return { name: label, value: d.values[i] }; }) }]
+      };
+    },
+    industry: function (d) {
+      return {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        grid: { left: 110, right: 30, top: 10, bottom: 30 },
+        xAxis: { type: "value", name: "亿元" },
+        yAxis: { type: "category", inverse: true, data: d.labels },
+        series: [{ name: "总投资（亿元）", type: "bar", data: d.values }]
+      };
+    },
+    months: function (d) {
+      return {
+        tooltip: { trigger: "axis" },
+        grid: { left: 50, right: 20, top: 30, bottom: 30 },
+        xAxis: { type: "category", data: d.labels },
+        yAxis: { type: "value", name: "亿元" },
+        series: [{ name: "完成投资（亿元）", type: "bar", data: d.values }]
+      };
+    },
+    zones: function (d) {
+      return {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { top: 0, data: ["年度完成", "年度计划"] },
+        grid: { left: 110, right: 30, top: 30, bottom: 30 },
+        xAxis: { type: "value", name: "亿元" },
+        yAxis: { type: "category", inverse: true, data: d.labels },
+        series: [{ name: "年度完成", type: "bar", data: d.values }, { name: "年度计划", type: "bar", data: d.planned }]
+      };
+    }
+  };
+
+  function drawDashboard() {
+    var source = document.getElementById("dashboard-charts");
+    if (!source || typeof echarts === "undefined") { return; }
+    var all = JSON.parse(source.textContent);
+    document.querySelectorAll("[data-chart]").forEach(function (holder) {
+      var data = all[holder.dataset.chart];
+      if (!data || !CHARTS[holder.dataset.chart]) { return; }
+      var chart = echarts.init(holder);
+      chart.setOption(CHARTS[holder.dataset.chart](data));
+      chart.on("click", function (params) {
+        var url = data.urls[params.dataIndex];
+        if (url) { window.location.href = url; }
+      });
+      holder.dataset.drawn = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
   // A select marked data-autosubmit submits its form when changed (no inline handlers:
   // the Content Security Policy allows only scripts served as files).
   document.addEventListener("change", function (event) {
@@ -87,7 +146,7 @@
     });
   });
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); drawStageChart(); });
+  document.addEventListener("DOMContentLoaded", function () { init(document); drawStageChart(); drawDashboard(); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 
   // A link marked data-open-modal loads its content into #modal-content, then shows it.

@@ -1,0 +1,127 @@
+"""驾驶舱: the figures of the user's scope, each one a link to the projects behind it."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+
+from kaifaqu.core.money import format_yi
+from kaifaqu.projects.models import Project, Stage
+from kaifaqu.projects.selectors import latest_plan_year
+
+from . import selectors
+from .forms import DashboardForm
+
+MONTHS = [f"{month}月" for month in range(1, 13)]
+TOP_INDUSTRIES = 12
+TOP_ZONES = 20
+
+
+@login_required
+def dashboard(request):
+    projects = Project.objects.visible_to(request.user)
+    form = DashboardForm(
+        request.GET or None,
+        user=request.user,
+        default_year=latest_plan_year(projects),
+        stalled_days=selectors.default_stalled_days(),
+    )
+    chosen = form.chosen()
+    scope = {"year": chosen["year"]}
+    if chosen["zone"] is not None:
+        projects = projects.filter(zone=chosen["zone"])
+        scope["zone"] = chosen["zone"].pk
+    elif chosen["city"]:
+        projects = projects.filter(zone__region__code__startswith=chosen["city"][:4])
+        scope["city"] = chosen["city"]
+    figures = selectors.dashboard(projects, year=chosen["year"], stalled_days=chosen["stalled_days"])
+    links = Links(scope, stalled_days=chosen["stalled_days"])
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "form": form,
+            "figures": figures,
+            "links": links,
+            "stalled_days": chosen["stalled_days"],
+            "charts": charts(figures, links),
+            "total_yi": format_yi(figures.pipeline.total_investment, strip_zeros=True),
+        },
+    )
+
+
+class Links:
+    """Addresses of the project list filtered as a figure counts (the dashboard's scope and year, plus one filter)."""
+
+    def __init__(self, scope: dict, *, stalled_days: int):
+        self.scope = scope
+        self.stalled_days = stalled_days
+
+    def to(self, **filters) -> str:
+        return f"{reverse('projects:list')}?{urlencode({**self.scope, **filters})}"
+
+    @property
+    def base(self) -> str:
+        return reverse("projects:list")
+
+    @property
+    def all(self) -> str:
+        return self.to()
+
+    @property
+    def reached_started(self) -> str:
+        return self.to(reached=Stage.STARTED)
+
+    @property
+    def reached_producing(self) -> str:
+        return self.to(reached=Stage.PRODUCING)
+
+    @property
+    def overdue(self) -> str:
+        return self.to(overdue="true")
+
+    @property
+    def over_100m(self) -> str:
+        return self.to(min_investment=int(selectors.OVER_100M_WAN))
+
+    @property
+    def stalled_url(self) -> str:
+        return self.to(stalled=self.stalled_days)
+
+
+def charts(figures: selectors.Dashboard, links: Links) -> dict:
+    """The data each ECharts chart draws, with the address every bar or slice leads to."""
+    stages = [
+        (code, label, bucket) for code, label, bucket in figures.pipeline.stage_rows() if code != Stage.TERMINATED
+    ]
+    industries = figures.by_industry[:TOP_INDUSTRIES]
+    zones = figures.by_zone[:TOP_ZONES]
+    return {
+        "funnel": {
+            "labels": [label for _, label, _ in stages],
+            "values": [bucket.count for _, _, bucket in stages],
+            "amounts": [float(format_yi(bucket.investment)) for _, _, bucket in stages],
+            "urls": [links.to(stage=code) for code, _, _ in stages],
+        },
+        "industry": {
+            "labels": [name for name, _ in industries],
+            "values": [float(format_yi(bucket.investment)) for _, bucket in industries],
+            "counts": [bucket.count for _, bucket in industries],
+            "urls": [links.to(industry=name) for name, _ in industries],
+        },
+        "months": {
+            "labels": MONTHS,
+            "values": [float(format_yi(amount)) for amount in figures.completed_by_month],
+            "urls": [links.to(progress_month=f"{figures.year}-{month:02d}") for month in range(1, 13)],
+        },
+        "zones": {
+            "labels": [zone.name for zone in zones],
+            "values": [float(format_yi(zone.year_completed)) for zone in zones],
+            "planned": [float(format_yi(zone.year_planned)) for zone in zones],
+            "urls": [
+                f"{reverse('projects:list')}?{urlencode({'year': figures.year, 'zone': zone.zone_id})}"
+                for zone in zones
+            ],
+        },
+    }
