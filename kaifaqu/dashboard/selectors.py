@@ -65,6 +65,7 @@ class Dashboard:
     today: datetime.date
     stalled_days: int
     pipeline: PipelineStats
+    reached: list[tuple[str, int]]  # the funnel: (stage, projects at it or beyond)
     by_industry: list[tuple[str, Bucket]]
     by_zone: list[ZoneFigures]
     by_park: list[tuple[int | None, str, Bucket]]
@@ -113,6 +114,7 @@ def dashboard(
         today=today,
         stalled_days=stalled_days,
         pipeline=pipeline_stats(of_year),
+        reached=reached_counts(of_year),
         by_industry=by_industry(of_year),
         by_zone=zones,
         by_park=by_park(of_year) if len(zones) == 1 else [],
@@ -125,6 +127,20 @@ def dashboard(
         stalled_count=stalled.count(),
         stalled=list(stalled.select_related("zone").order_by("updated_at", "pk")[:LIST_LIMIT]),
     )
+
+
+def reached_counts(projects: QuerySet[Project]) -> list[tuple[str, int]]:
+    """How many projects reached each stage or went beyond (a terminated one counts up to
+    where it stopped): the stage funnel, narrowing from 谋划储备 to 已达产."""
+    at = dict.fromkeys(LIFECYCLE, 0)
+    for row in projects.order_by().values("stage", "terminated_from").annotate(n=Count("id")):
+        stage = (row["terminated_from"] or Stage.PLANNING) if row["stage"] == Stage.TERMINATED else row["stage"]
+        at[stage] += row["n"]
+    counts, running = [], 0
+    for stage in reversed(LIFECYCLE):
+        running += at[stage]
+        counts.append((stage, running))
+    return counts[::-1]
 
 
 def by_industry(projects: QuerySet[Project]) -> list[tuple[str, Bucket]]:

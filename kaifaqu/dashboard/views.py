@@ -92,17 +92,15 @@ class Links:
 
 def charts(figures: selectors.Dashboard, links: Links) -> dict:
     """The data each ECharts chart draws, with the address every bar or slice leads to."""
-    stages = [
-        (code, label, bucket) for code, label, bucket in figures.pipeline.stage_rows() if code != Stage.TERMINATED
-    ]
     industries = figures.by_industry[:TOP_INDUSTRIES]
     zones = figures.by_zone[:TOP_ZONES]
     return {
         "funnel": {
-            "labels": [label for _, label, _ in stages],
-            "values": [bucket.count for _, _, bucket in stages],
-            "amounts": [float(format_yi(bucket.investment)) for _, _, bucket in stages],
-            "urls": [links.to(stage=code) for code, _, _ in stages],
+            "labels": [
+                f"{Stage(code).label}及以后" if code != Stage.PLANNING else "全部项目" for code, _ in figures.reached
+            ],
+            "values": [count for _, count in figures.reached],
+            "urls": [links.to(reached=code) for code, _ in figures.reached],
         },
         "industry": {
             "labels": [name for name, _ in industries],

@@ -52,7 +52,7 @@
     var data = JSON.parse(source.textContent);
     var chart = echarts.init(holder);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0, data: ["项目数", "总投资（亿元）"] },
       grid: { left: 40, right: 50, top: 50, bottom: 80 },
       xAxis: { type: "category", data: data.stages, axisLabel: { interval: 0, rotate: 30 } },
@@ -67,18 +67,20 @@
 
   // The dashboard's charts: each holder names its chart (data-chart), the page carries
   // their data (#dashboard-charts), and a click on a bar or slice opens the projects behind it.
+  // Tooltips use renderMode "richText" (drawn on the canvas): ECharts' HTML tooltips carry
+  // style attributes, which the Content Security Policy refuses.
   var CHARTS = {
     funnel: function (d) {
       return {
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + " 个，" + d.amounts[p.dataIndex] + " 亿元"; } },
+        tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}：{c} 个" },
         series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "8%", gap: 2,
-          label: { show: true, position: "inside", formatter: "{b} {c}" },
+          label: { show: true, position: "inside", formatter: "{b}  {c}" },
           data: d.labels.map(function (label, i) { return { name: label, value: d.values[i] }; }) }]
       };
     },
     industry: function (d) {
       return {
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
         grid: { left: 110, right: 30, top: 10, bottom: 30 },
         xAxis: { type: "value", name: "亿元" },
         yAxis: { type: "category", inverse: true, data: d.labels },
@@ -87,7 +89,7 @@
     },
     months: function (d) {
       return {
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         grid: { left: 50, right: 20, top: 30, bottom: 30 },
         xAxis: { type: "category", data: d.labels },
         yAxis: { type: "value", name: "亿元" },
@@ -96,7 +98,7 @@
     },
     zones: function (d) {
       return {
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
         legend: { top: 0, data: ["年度完成", "年度计划"] },
         grid: { left: 110, right: 30, top: 30, bottom: 30 },
         xAxis: { type: "value", name: "亿元" },
@@ -114,7 +116,9 @@
       var data = all[holder.dataset.chart];
       if (!data || !CHARTS[holder.dataset.chart]) { return; }
       var chart = echarts.init(holder);
-      chart.setOption(CHARTS[holder.dataset.chart](data));
+      var option = CHARTS[holder.dataset.chart](data);
+      option.animation = false;  // drawn at once: ready to click, and to print
+      chart.setOption(option);
       chart.on("click", function (params) {
         var url = data.urls[params.dataIndex];
         if (url) { window.location.href = url; }
