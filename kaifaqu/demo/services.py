@@ -304,3 +304,10 @@ def _date_history() -> None:
     for change in StageChange.objects.exclude(step_date=None).only("id", "step_date"):
         when = datetime.datetime.combine(change.step_date, datetime.time(17, 30), tzinfo=tz)
         StageChange.objects.filter(pk=change.pk).update(created_at=when)
+    # A project was put on the ledger when it was first contacted (or, failing any date, in
+    # the spring before its plan year): the dashboard's 停滞 count reads the ledger's age.
+    for project in Project.objects.all():
+        dates = [getattr(project, name) for name in lifecycle.STAGE_DATE_FIELDS if getattr(project, name)]
+        first = min(dates) if dates else datetime.date(project.plan_year - 1, 3, 1)
+        when = datetime.datetime.combine(first, datetime.time(9, 0), tzinfo=tz)
+        Project.objects.filter(pk=project.pk).update(created_at=when)
