@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kaifaqu.imports",
     "kaifaqu.campaigns",
     "kaifaqu.dashboard",
+    "kaifaqu.reports",
     "kaifaqu.demo",
 ]
 

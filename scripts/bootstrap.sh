@@ -55,4 +55,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" > "$stamp"
 fi
 
+# Reports draw their charts in a Chinese font; Debian's WenQuanYi is the usual one.
+if ! { command -v fc-list >/dev/null && fc-list | grep -qi "wenquanyi\|wqy\|noto sans cjk\|source han"; }; then
+    apt_install fonts-wqy-microhei || echo "!! 报告图表中的汉字需要中文字体（apt-get install -y fonts-wqy-microhei）" >&2
+fi
+
 .venv/bin/python -m kaifaqu.core.assets

@@ -19,7 +19,8 @@ from kaifaqu.core.validation import ErrorBag, full_clean_into
 from kaifaqu.projects import lifecycle
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.regions.models import Region
-from kaifaqu.zones.models import Unit, Zone
+from kaifaqu.zones.models import Zone
+from kaifaqu.zones.selectors import office_covers
 
 from .models import Batch, Campaign, CampaignEntry
 
@@ -51,16 +52,10 @@ def can_run_campaign(user, campaign: Campaign) -> bool:
     scope = scope_for(user)
     if scope.everything:
         return True
-    if campaign.zone_id is None and not _office_over(scope.unit_id, campaign.region):
+    if campaign.zone_id is None and not office_covers(user, campaign.region):
         return False  # a city's or province's campaign is the office's, not a zone's
     zone_ids = set(campaign_zones(campaign).values_list("pk", flat=True))
     return bool(zone_ids) and zone_ids <= scope.zones_with(Perm.PROJECT_CHANGE)
-
-
-def _office_over(unit_id: int | None, region: Region) -> bool:
-    """Is the unit a province or city office whose region holds ``region``?"""
-    unit = Unit.objects.select_related("region").filter(pk=unit_id).first()
-    return unit is not None and unit.region is not None and region.code.startswith(unit.region.scope_prefix)
 
 
 def ensure_can_run_campaign(user, campaign: Campaign) -> None:

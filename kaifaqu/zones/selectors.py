@@ -47,3 +47,26 @@ def zone_rows(zones, projects) -> list:
         zone.project_count = row.get("n", 0)
         zone.total_investment = row.get("investment") or 0
     return rows
+
+
+def office_region(user):
+    """The region of the user's province or city office (None for a zone, an enterprise, or no unit)."""
+    from kaifaqu.core.scoping import scope_for
+
+    from .models import Unit
+
+    unit_id = scope_for(user).unit_id
+    if unit_id is None:
+        return None
+    unit = Unit.objects.select_related("region").filter(pk=unit_id).first()
+    return unit.region if unit is not None else None
+
+
+def office_covers(user, region) -> bool:
+    """Does the user's office (or the operator) stand over ``region``?"""
+    from kaifaqu.core.scoping import scope_for
+
+    if scope_for(user).everything:
+        return True
+    office = office_region(user)
+    return office is not None and region.code.startswith(office.scope_prefix)

@@ -1,0 +1,51 @@
+"""What a report says, independent of the file it is written to: numbered sections of
+sentences, tables (with a 合计 row) and charts. The builders fill it from the same
+selectors the dashboard uses; ``docx`` and ``xlsx`` write it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+    total: list | None = None  # the 合计 row, when the table sums
+    note: str = ""
+
+
+@dataclass
+class Chart:
+    title: str
+    png: bytes
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    blank_lines: int = 0  # a section left for the office's own words (下步工作安排)
+
+
+@dataclass
+class ReportContent:
+    title: str
+    subtitle: str  # the issuing office and date line
+    sections: list[Section]
+
+    def text(self) -> str:
+        """Every sentence and cell as plain text (for tests and the report list's preview)."""
+        lines = [self.title, self.subtitle]
+        for section in self.sections:
+            lines.append(section.heading)
+            lines += section.paragraphs
+            for table in section.tables:
+                lines.append(table.title)
+                lines += ["\t".join(str(cell) for cell in row) for row in [table.headers, *table.rows]]
+                if table.total:
+                    lines.append("\t".join(str(cell) for cell in table.total))
+        return "\n".join(lines)
