@@ -16,13 +16,15 @@ from rest_framework.test import APIClient
 
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
-from kaifaqu.projects.services import project_create
+from kaifaqu.projects.models import Project
+from kaifaqu.projects.services import milestone_create, progress_create, project_create
 from kaifaqu.regions.models import Region
 from kaifaqu.zones import roles
 from kaifaqu.zones.models import Unit
 from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 PASSWORD = "test-pass-123"
+LEDGER_YEAR = 2025  # the plan year of ``hand_ledger``
 
 
 def make_user(username: str, unit: Unit | None = None, *roles: str, superuser: bool = False):
@@ -131,3 +133,65 @@ def make_project(xiaoyi, xiaoyi_staff):
         )
 
     return make
+
+
+@pytest.fixture
+def hand_ledger(make_project, admin_user, tunliu):
+    """A ledger counted by hand (dashboard and report tests): 孝义 has four 2025 projects and one of
+    2024, 屯留 one 2025 project; two progress reports (March, May), one milestone overdue by mid-2025."""
+    code = iter(f"2025-141181-26-03-{n:06d}" for n in range(1, 100))
+
+    def make(name, wan, stage="planning", day=datetime.date(2025, 2, 1), **fields):
+        dates = {}
+        for step in ("signed", "filed", "started", "producing"):
+            dates[f"{step}_on"] = day
+            if step == stage:
+                break
+        if stage in ("filed", "started", "producing"):
+            fields["project_code"] = next(code)
+        return make_project(
+            name,
+            stage=stage,
+            stage_dates=dates if stage != "planning" else None,
+            total_investment=Decimal(wan),
+            plan_year=fields.pop("plan_year", LEDGER_YEAR),
+            **fields,
+        )
+
+    projects = {
+        "hydrogen": make("氢能项目", 120000, "started", industry="新能源", year_planned_investment=Decimal(30000)),
+        "coke": make("焦化项目", 50000, "producing", industry="焦化", year_planned_investment=Decimal(10000)),
+        "chem": make("精细化工项目", 8000, "signed", industry="焦化"),
+        "lead": make("招商线索", 2000, industry=""),
+        "old": make("去年的项目", 99999, "started", industry="焦化", plan_year=2024),
+    }
+    projects["tunliu"] = make_project(
+        "屯留光伏项目",
+        zone=tunliu,
+        user=admin_user,
+        total_investment=Decimal(30000),
+        plan_year=LEDGER_YEAR,
+        industry="新能源",
+    )
+    # Completed investment through progress reports: March and May.
+    progress_create(
+        user=admin_user,
+        project=projects["hydrogen"],
+        reported_on=datetime.date(2025, 3, 10),
+        text="主体施工",
+        investment=Decimal(6000),
+    )
+    progress_create(
+        user=admin_user,
+        project=projects["coke"],
+        reported_on=datetime.date(2025, 5, 20),
+        text="设备安装",
+        investment=Decimal(1500),
+    )
+    milestone_create(
+        user=admin_user, project=projects["hydrogen"], name="主体封顶", planned_on=datetime.date(2025, 6, 1)
+    )
+    milestone_create(user=admin_user, project=projects["coke"], name="竣工验收", planned_on=datetime.date(2025, 8, 1))
+    # Registered long ago: 招商线索 and 精细化工 have no recent report; 氢能 and 焦化 reported above.
+    Project.objects.update(created_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+    return projects

@@ -26,6 +26,7 @@ from kaifaqu.imports.models import ImportJob
 from kaifaqu.projects.models import Stage
 from kaifaqu.projects.services import milestone_create, plan_category_create, progress_create, project_create
 from kaifaqu.regions.models import Region
+from kaifaqu.reports.models import Report
 from kaifaqu.zones import roles
 from kaifaqu.zones.models import Unit
 from kaifaqu.zones.services import park_create, unit_for_region
@@ -65,6 +66,7 @@ TARGETS = {
     "campaigns:detail": "campaign",
     "campaigns:export": "campaign",
     "campaigns:entry_remove": "campaign_entry",
+    "reports:download": "report",
 }
 # What an enterprise user may legitimately see of its own zone: the zone, its parks and
 # its plan-category vocabulary (the labels its own projects are filed under).
@@ -113,7 +115,19 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
     campaign = Campaign.objects.create(
         name="保密活动辛", held_on=TODAY, level="county", region=xiaoyi.region, zone=xiaoyi
     )
+    report = Report.objects.create(
+        kind="weekly",
+        title="保密报告壬",
+        zone=xiaoyi,
+        as_of=TODAY,
+        year=TODAY.year,
+        created_by=xiaoyi_admin,
+        status="done",
+    )
+    report.path("docx").parent.mkdir(parents=True, exist_ok=True)
+    report.path("docx").write_bytes(b"docx")
     return {
+        "report": report,
         "campaign": campaign,
         # Straight into the table: the walk needs an entry, not the signing rules.
         "campaign_entry": CampaignEntry.objects.create(
@@ -145,6 +159,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密分类己",
             "保密导入庚",
             "保密活动辛",
+            "保密报告壬",
             "孝义经济技术开发区",
         },
     }

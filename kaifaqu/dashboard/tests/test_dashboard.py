@@ -4,77 +4,19 @@ import datetime
 import re
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaifaqu.conftest import LEDGER_YEAR as YEAR
 from kaifaqu.dashboard.selectors import dashboard
 from kaifaqu.projects.models import Project
-from kaifaqu.projects.services import milestone_create, progress_create
 
 TODAY = datetime.date(2025, 6, 30)
-YEAR = 2025
 
 
-@pytest.fixture
-def ledger(make_project, admin_user, tunliu):
-    """孝义: five 2025 projects and one of 2024; 屯留: one 2025 project."""
-    code = iter(f"2025-141181-26-03-{n:06d}" for n in range(1, 100))
-
-    def make(name, wan, stage="planning", day=datetime.date(2025, 2, 1), **fields):
-        dates = {}
-        for step in ("signed", "filed", "started", "producing"):
-            dates[f"{step}_on"] = day
-            if step == stage:
-                break
-        if stage in ("filed", "started", "producing"):
-            fields["project_code"] = next(code)
-        return make_project(
-            name,
-            stage=stage,
-            stage_dates=dates if stage != "planning" else None,
-            total_investment=Decimal(wan),
-            plan_year=fields.pop("plan_year", YEAR),
-            **fields,
-        )
-
-    projects = {
-        "hydrogen": make("氢能项目", 120000, "started", industry="新能源", year_planned_investment=Decimal(30000)),
-        "coke": make("焦化项目", 50000, "producing", industry="焦化", year_planned_investment=Decimal(10000)),
-        "chem": make("精细化工项目", 8000, "signed", industry="焦化"),
-        "lead": make("招商线索", 2000, industry=""),
-        "old": make("去年的项目", 99999, "started", industry="焦化", plan_year=2024),
-    }
-    projects["tunliu"] = make_project(
-        "屯留光伏项目", zone=tunliu, user=admin_user, total_investment=Decimal(30000), plan_year=YEAR, industry="新能源"
-    )
-    # Completed investment through progress reports: March and May.
-    progress_create(
-        user=admin_user,
-        project=projects["hydrogen"],
-        reported_on=datetime.date(2025, 3, 10),
-        text="主体施工",
-        investment=Decimal(6000),
-    )
-    progress_create(
-        user=admin_user,
-        project=projects["coke"],
-        reported_on=datetime.date(2025, 5, 20),
-        text="设备安装",
-        investment=Decimal(1500),
-    )
-    milestone_create(
-        user=admin_user, project=projects["hydrogen"], name="主体封顶", planned_on=datetime.date(2025, 6, 1)
-    )
-    milestone_create(user=admin_user, project=projects["coke"], name="竣工验收", planned_on=datetime.date(2025, 8, 1))
-    # Registered long ago: 招商线索 and 精细化工 have no recent report; 氢能 and 焦化 reported above.
-    Project.objects.update(created_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
-    return projects
-
-
-def test_figures_of_a_zone_and_year_match_the_hand_count(ledger, xiaoyi):
+def test_figures_of_a_zone_and_year_match_the_hand_count(hand_ledger, xiaoyi):
     figures = dashboard(Project.objects.filter(zone=xiaoyi), year=YEAR, today=TODAY, stalled_days=60)
     assert figures.pipeline.projects == 4  # the 2024 project is not in 2025's ledger
     assert figures.pipeline.total_investment == Decimal(180000)
@@ -98,7 +40,7 @@ def test_figures_of_a_zone_and_year_match_the_hand_count(ledger, xiaoyi):
     assert {project.name for project in figures.stalled} == {"精细化工项目", "招商线索", "氢能项目"}
 
 
-def test_zones_are_ranked_by_completed_investment(ledger):
+def test_zones_are_ranked_by_completed_investment(hand_ledger):
     figures = dashboard(Project.objects.all(), year=YEAR, today=TODAY)
     assert [(zone.name, zone.count, zone.year_completed) for zone in figures.by_zone] == [
         ("孝义经开区", 4, Decimal(7500)),
@@ -107,7 +49,7 @@ def test_zones_are_ranked_by_completed_investment(ledger):
     assert figures.pipeline.projects == 5 and figures.by_park == []
 
 
-def test_query_count_does_not_grow_with_the_data(ledger, make_project, xiaoyi):
+def test_query_count_does_not_grow_with_the_data(hand_ledger, make_project, xiaoyi):
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
             dashboard(Project.objects.all(), year=YEAR, today=TODAY)
@@ -126,7 +68,7 @@ def listed_count(client: Client, url: str) -> int:
     return int(re.search(r"共 <strong>(\d+)</strong> 个项目", page).group(1))
 
 
-def test_every_figure_links_to_the_list_of_its_projects(ledger, xiaoyi, xiaoyi_staff, monkeypatch):
+def test_every_figure_links_to_the_list_of_its_projects(hand_ledger, xiaoyi, xiaoyi_staff, monkeypatch):
     client = Client()
     client.force_login(xiaoyi_staff)
     response = client.get(reverse("dashboard:index"), {"year": YEAR, "stalled_days": 60})
