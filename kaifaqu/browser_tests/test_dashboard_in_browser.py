@@ -6,6 +6,7 @@ import datetime
 import re
 from decimal import Decimal
 
+import docx
 import pytest
 from playwright.sync_api import expect
 
@@ -69,3 +70,22 @@ def test_campaign_page_shows_the_sentence_and_figures(ledger, login, page, live_
     page.get_by_role("link", name=ledger.name).click()
     expect(page.get_by_test_id("sentence")).to_contain_text("开工项目1个，总投资15.5亿元。")
     expect(page.get_by_test_id("batch-start")).to_contain_text("鹏飞焦炉煤气制氢项目")
+
+
+def test_generate_a_weekly_report_and_open_the_download(ledger, login, page, live_server, tmp_path):
+    login("xiaoyi-staff")
+    page.get_by_role("link", name="调度报告").click()
+    form = page.get_by_test_id("report-form")
+    form.get_by_label("报告类型").select_option(label="周调度")
+    form.get_by_label("开发区（周调度）").select_option(label="孝义经济技术开发区")
+    form.get_by_role("button", name="生成").click()
+    link = page.get_by_test_id("download-docx").first
+    expect(link).to_be_visible(timeout=30_000)  # built in the background; the list polls
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "report.docx"
+    download.value.save_as(path)
+    document = docx.Document(str(path))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert text.startswith("孝义经济技术开发区重点项目建设周调度")
+    assert "共有重点项目3个，总投资19.5亿元" in text

@@ -6,4 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.dashboard, name="index"),
+    path("wall-chart/", views.wall_chart, name="wall_chart"),
 ]

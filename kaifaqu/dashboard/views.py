@@ -7,11 +7,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from kaifaqu.core.money import format_yi
-from kaifaqu.projects.models import Project, Stage
+from kaifaqu.core.views import style_filter_form
+from kaifaqu.projects.filters import ProjectFilter
+from kaifaqu.projects.models import Project, Stage, local_today
 from kaifaqu.projects.selectors import latest_plan_year
 
 from . import selectors
 from .forms import DashboardForm
+from .gantt import gantt
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
 TOP_INDUSTRIES = 12
@@ -123,3 +126,16 @@ def charts(figures: selectors.Dashboard, links: Links) -> dict:
             ],
         },
     }
+
+
+@login_required
+def wall_chart(request):
+    """挂图作战: the filtered projects' milestones on the year's timeline."""
+    filterset = ProjectFilter(request.GET or None, queryset=Project.objects.visible_to(request.user), request=request)
+    style_filter_form(filterset.form)
+    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    today = local_today()
+    year = filterset.form.cleaned_data.get("year") if filterset.is_bound and filterset.is_valid() else None
+    chart = gantt(projects, year=year or today.year, today=today)
+    template = "dashboard/_gantt.html" if request.htmx and not request.htmx.boosted else "dashboard/gantt.html"
+    return render(request, template, {"filterset": filterset, "chart": chart})

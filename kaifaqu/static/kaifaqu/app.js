@@ -140,6 +140,11 @@
     if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
   });
 
+  // A button marked data-print prints the page (the wall chart is laid out for A3).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
+
   // A button marked data-copy puts the text of its target (a standard sentence) on the clipboard.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-copy]") : null;
