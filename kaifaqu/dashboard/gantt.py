@@ -68,6 +68,7 @@ class Gantt:
     height: int
     truncated: int  # projects left out beyond MAX_ROWS
     outside: int  # milestones outside the year, not drawn
+    without: int  # projects with no milestone in the year (no row: a wall chart shows schedules)
 
     @property
     def label_width(self) -> int:
@@ -98,9 +99,9 @@ def gantt(projects: QuerySet[Project], *, year: int, today: datetime.date) -> Ga
     milestones: dict[int, list[Milestone]] = {}
     for milestone in Milestone.objects.filter(project__in=[p.pk for p in chosen]).order_by("planned_on", "pk"):
         milestones.setdefault(milestone.project_id, []).append(milestone)
-    rows, outside = [], 0
-    for index, project in enumerate(chosen):
-        row = GanttRow(project=project, y=HEADER_HEIGHT + index * ROW_HEIGHT + ROW_HEIGHT / 2)
+    rows, outside, without = [], 0, 0
+    for project in chosen:
+        row = GanttRow(project=project, y=HEADER_HEIGHT + len(rows) * ROW_HEIGHT + ROW_HEIGHT / 2)
         shown = []
         for milestone in milestones.get(project.pk, []):
             dates = [milestone.planned_on, *([milestone.actual_on] if milestone.actual_on else [])]
@@ -118,8 +119,10 @@ def gantt(projects: QuerySet[Project], *, year: int, today: datetime.date) -> Ga
                 row.markers.append(Marker(actual_x, row.y, "actual", state, done))
             row.markers.append(Marker(planned_x, row.y, "planned", state, f"{tip}（{STATE_WORDS[state]}）"))
             shown.append(planned_x)
-        if shown:
-            row.span = (min(shown), max(shown))
+        if not shown:
+            without += 1
+            continue
+        row.span = (min(shown), max(shown))
         rows.append(row)
     months = [(x_of(datetime.date(year, month, 1)), f"{month}月") for month in range(1, 13)]  # labels sit 4px right
     return Gantt(
@@ -132,4 +135,5 @@ def gantt(projects: QuerySet[Project], *, year: int, today: datetime.date) -> Ga
         height=HEADER_HEIGHT + max(len(rows), 1) * ROW_HEIGHT + 10,
         truncated=max(total - len(chosen), 0),
         outside=outside,
+        without=without,
     )

@@ -36,8 +36,9 @@ def test_page_filters_and_draws_overdue_in_red(hand_ledger, xiaoyi, xiaoyi_staff
     client.force_login(xiaoyi_staff)
     url = reverse("dashboard:wall_chart")
     page = client.get(url, {"year": LEDGER_YEAR}).content.decode()
-    assert "4 个项目" in page and "屯留光伏项目" not in page  # 孝义's 2025 ledger only
+    # 孝义's 2025 ledger only; of its four projects, two have milestones.
+    assert "2 个项目有节点（另有 2 个项目本年度没有节点）" in page and "屯留光伏项目" not in page
     assert page.count('class="g-planned g-overdue"') == 2  # 主体封顶 and 竣工验收: both past by now
     assert "data-print" in page
     narrowed = client.get(url, {"year": LEDGER_YEAR, "overdue": "true"}).content.decode()
-    assert "2 个项目" in narrowed and "氢能项目" in narrowed and "精细化工项目" not in narrowed
+    assert "2 个项目有节点。" in narrowed and "氢能项目" in narrowed and "精细化工项目" not in narrowed
