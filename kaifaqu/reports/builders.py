@@ -24,6 +24,7 @@ from .content import Chart, ReportContent, Section, Table
 
 Progress = Callable[[int], None]
 UPCOMING_DAYS = 14
+LISTED_OVERDUE = 100  # rows of the overdue table; the count is always complete
 
 
 def _day(day: datetime.date) -> str:
@@ -88,6 +89,9 @@ def stage_table(figures: Dashboard) -> Table:
 
 
 def overdue_table(milestones: QuerySet[Milestone], today: datetime.date, *, number: int) -> Table:
+    """The overdue milestones, longest overdue first; a long list stops at ``LISTED_OVERDUE`` rows."""
+    count = milestones.count()
+    shown = milestones.select_related("project__zone").order_by("planned_on", "pk")[:LISTED_OVERDUE]
     rows = [
         [
             milestone.project.zone.short_name or milestone.project.zone.name,
@@ -97,13 +101,16 @@ def overdue_table(milestones: QuerySet[Milestone], today: datetime.date, *, numb
             (today - milestone.planned_on).days,
             milestone.owner or "",
         ]
-        for milestone in milestones.select_related("project__zone").order_by("planned_on", "pk")
+        for milestone in shown
     ]
+    note = "无逾期节点。" if not rows else ""
+    if count > len(rows):
+        note = f"共{count}个逾期节点，表中列出逾期最久的{len(rows)}个；完整清单见驾驶舱或项目台账（有逾期节点）。"
     return Table(
         f"表{number} 逾期节点",
         ["开发区", "项目名称", "节点", "计划完成日期", "逾期天数", "责任人"],
         rows,
-        note="" if rows else "无逾期节点。",
+        note=note,
     )
 
 

@@ -116,20 +116,22 @@ def _table(document, table: Table) -> None:
         _line(document, table.note or "无。", font=BODY_FONT, size=14, indent=True)
         return
     rows = [table.headers, *table.rows, *([table.total] if table.total else [])]
-    grid = document.add_table(rows=len(rows), cols=len(table.headers))
+    grid = document.add_table(rows=0, cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     last = len(rows) - 1
     for r, values in enumerate(rows):
         bold = r == 0 or (table.total is not None and r == last)
-        for c, value in enumerate(values):
-            cell = grid.cell(r, c)
+        # Row by row: ``table.cell(r, c)`` walks the whole grid each time (slow on long tables).
+        for cell, value in zip(grid.add_row().cells, values, strict=True):
             paragraph = cell.paragraphs[0]
             if isinstance(value, int | float) or (isinstance(value, str) and _numeric(value)):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             elif r == 0:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(paragraph.add_run("" if value is None else str(value)), TABLE_FONT, 10.5, bold=bold)
+    if table.note:
+        _line(document, table.note, font=TABLE_FONT, size=10.5)
     document.add_paragraph()
 
 
