@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from kaifaqu.core.money import as_decimal, format_wan, format_yi
+from kaifaqu.dashboard.selectors import OVER_100M_WAN
 from kaifaqu.imports.values import normal_name
 from kaifaqu.projects import lifecycle
 from kaifaqu.projects.industries import strategic_emerging_industry
-from kaifaqu.projects.models import Project, Stage
+from kaifaqu.projects.models import Project, Stage, reached
 from kaifaqu.projects.selectors import Rate
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
@@ -19,7 +20,6 @@ from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 
 from .models import Batch, Campaign, CampaignEntry
 
-OVER_100M_WAN = Decimal(10000)  # 亿元以上项目: 1亿元 = 10000万元
 # How the sentence names each batch's amount: a signing counts the signed amount.
 AMOUNT_WORDS = {Batch.SIGN: "签约投资额", Batch.START: "总投资", Batch.PRODUCE: "总投资"}
 # The follow-up the province tracks: of a batch's projects, how many have since reached the next step.
@@ -144,11 +144,10 @@ def _follow_up_rates() -> dict[str, Rate]:
 
 
 def _count_follow_up(rates: dict[str, Rate], row: dict) -> None:
-    stage = row["project__stage"]
-    reached = (row["project__terminated_from"] or Stage.PLANNING) if stage == Stage.TERMINATED else stage
     rate = rates[row["batch"]]
     rate.denominator += row["n"]
-    if lifecycle.RANK[reached] >= lifecycle.RANK[FOLLOW_UP[row["batch"]][1]]:
+    stage = reached(row["project__stage"], row["project__terminated_from"])
+    if lifecycle.RANK[stage] >= lifecycle.RANK[FOLLOW_UP[row["batch"]][1]]:
         rate.numerator += row["n"]
 
 

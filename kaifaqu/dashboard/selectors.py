@@ -12,23 +12,24 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
-from kaifaqu.core.money import as_decimal
-from kaifaqu.projects.models import LIFECYCLE, Milestone, ProgressReport, Project, Stage, local_today
+from kaifaqu.core.money import WAN_PER_YI, as_decimal
+from kaifaqu.projects.models import (
+    LIFECYCLE,
+    Milestone,
+    ProgressReport,
+    Project,
+    Stage,
+    local_today,
+    reached,
+    reached_q,
+)
 from kaifaqu.projects.selectors import UNFILLED, Bucket, PipelineStats, pipeline_stats
 
-OVER_100M_WAN = Decimal(10000)  # 亿元以上: 1亿元 = 10000万元
+OVER_100M_WAN = WAN_PER_YI  # 亿元以上项目: total investment of 1亿元 (10000万元) or more
 LIST_LIMIT = 20  # rows of the overdue and stalled lists on the dashboard (the full list is a click away)
-
-
-def reached_q(stage: str, prefix: str = "") -> Q:
-    """At ``stage`` or beyond, a terminated project counting where it stopped (as in the rates)."""
-    later = LIFECYCLE[LIFECYCLE.index(stage) :]
-    return Q(**{f"{prefix}stage__in": later}) | Q(
-        **{f"{prefix}stage": Stage.TERMINATED, f"{prefix}terminated_from__in": later}
-    )
 
 
 def percent(numerator, denominator) -> Decimal | None:
@@ -134,8 +135,7 @@ def reached_counts(projects: QuerySet[Project]) -> list[tuple[str, int]]:
     where it stopped): the stage funnel, narrowing from 谋划储备 to 已达产."""
     at = dict.fromkeys(LIFECYCLE, 0)
     for row in projects.order_by().values("stage", "terminated_from").annotate(n=Count("id")):
-        stage = (row["terminated_from"] or Stage.PLANNING) if row["stage"] == Stage.TERMINATED else row["stage"]
-        at[stage] += row["n"]
+        at[reached(row["stage"], row["terminated_from"])] += row["n"]
     counts, running = [], 0
     for stage in reversed(LIFECYCLE):
         running += at[stage]

@@ -34,6 +34,20 @@ class Stage(models.TextChoices):
 LIFECYCLE: tuple[str, ...] = tuple(stage for stage in Stage.values if stage != Stage.TERMINATED)
 
 
+def reached(stage: str, terminated_from: str) -> str:
+    """How far a project got: its stage, or for a terminated one the stage it stopped at.
+    Every rate and funnel counts a terminated project there."""
+    return (terminated_from or Stage.PLANNING) if stage == Stage.TERMINATED else stage
+
+
+def reached_q(stage: str, prefix: str = "") -> Q:
+    """A filter for projects at ``stage`` or beyond (``reached``); ``prefix`` for a related project."""
+    later = LIFECYCLE[LIFECYCLE.index(stage) :]
+    return Q(**{f"{prefix}stage__in": later}) | Q(
+        **{f"{prefix}stage": Stage.TERMINATED, f"{prefix}terminated_from__in": later}
+    )
+
+
 class PriorityLevel(models.TextChoices):
     PROVINCE = "province", "省重点"
     CITY = "city", "市重点"
@@ -107,8 +121,7 @@ class ProjectQuerySet(ScopedQuerySet):
 
     def reached(self, stage: str) -> "ProjectQuerySet":
         """Projects at ``stage`` or beyond; a terminated one counts where it stopped (as the rates do)."""
-        later = LIFECYCLE[LIFECYCLE.index(stage) :]
-        return self.filter(Q(stage__in=later) | Q(stage=Stage.TERMINATED, terminated_from__in=later))
+        return self.filter(reached_q(stage))
 
     def stalled(self, days: int, today: datetime.date | None = None) -> "ProjectQuerySet":
         """Projects still under way (not terminated, not at capacity), on the ledger for more than
@@ -231,9 +244,7 @@ class Project(TimeStampedModel):
     @property
     def reached_stage(self) -> str:
         """The furthest stage this project stands at (for a terminated one: where it stopped)."""
-        if self.stage == Stage.TERMINATED:
-            return self.terminated_from or Stage.PLANNING
-        return self.stage
+        return reached(self.stage, self.terminated_from)
 
 
 class StageChangeQuerySet(ScopedQuerySet):

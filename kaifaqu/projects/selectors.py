@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kaifaqu.core.money import as_decimal, format_wan, format_yi
 
 from . import lifecycle
-from .models import Milestone, PlanCategory, PriorityLevel, Project, Stage, local_today
+from .models import Milestone, PlanCategory, PriorityLevel, Project, Stage, local_today, reached
 
 # How each stage is named in the standard pipeline sentence offices paste into reports.
 SENTENCE_LABELS = {
@@ -162,9 +162,7 @@ def _default_category_names() -> list[str]:
 
 
 def _count_rates(rates: dict[str, Rate], row: dict, count: int) -> None:
-    stage = row["stage"]
-    reached = (row["terminated_from"] or Stage.PLANNING) if stage == Stage.TERMINATED else stage
-    position = lifecycle.RANK[reached]
+    position = lifecycle.RANK[reached(row["stage"], row["terminated_from"])]
     for key, _, numerator_stage, denominator_stage in RATE_DEFINITIONS:
         if position < lifecycle.RANK[denominator_stage]:
             continue
