@@ -47,6 +47,10 @@ def reference_data(transactional_db):
     from kaifaqu.zones.roles import ensure_default_roles
 
     ensure_default_roles(Role)
+    from kaifaqu.indicators.catalogue import ensure_default_indicators
+    from kaifaqu.indicators.models import Indicator
+
+    ensure_default_indicators(Indicator)
     if not Region.objects.exists():
         load_regions(Region)
     for order, name in enumerate(PlanCategory.DEFAULTS, start=1):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kaifaqu.campaigns",
     "kaifaqu.dashboard",
     "kaifaqu.reports",
+    "kaifaqu.indicators",
     "kaifaqu.demo",
 ]
 
@@ -232,3 +233,5 @@ LOGGING = {
 KAIFAQU_PAGE_SIZE = env_int("KAIFAQU_PAGE_SIZE", 50)
 # A project under way with no progress report for this many days counts as stalled (停滞) on the dashboard.
 KAIFAQU_STALLED_DAYS = env_int("KAIFAQU_STALLED_DAYS", 30)
+# A monthly figure that changes more than this (percent, year on year) is flagged for the reporter to confirm.
+KAIFAQU_OUTLIER_PCT = env_int("KAIFAQU_OUTLIER_PCT", 50)

@@ -28,10 +28,19 @@ class Zone(TimeStampedModel):
         DEMONSTRATION = "demonstration", "示范区"
         OTHER = "other", "其他"
 
+    class Sector(models.TextChoices):
+        """The class the province counts zones in: 工业类 zones are those the industrial indicators rank."""
+
+        INDUSTRIAL = "industrial", "工业类"
+        AGRICULTURAL = "agricultural", "农业类"
+        TOURISM = "tourism", "文旅类"
+        SERVICE = "service", "服务业类"
+
     name = models.CharField("开发区名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=50, unique=True, null=True, blank=True)
     level = models.CharField("级别", max_length=12, choices=Level.choices, default=Level.PROVINCIAL)
     kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.ECONOMIC)
+    sector = models.CharField("产业类别", max_length=16, choices=Sector.choices, default=Sector.INDUSTRIAL)
     region = models.ForeignKey("regions.Region", verbose_name="所在行政区划", on_delete=models.PROTECT)
     area_km2 = models.DecimalField(
         "面积（平方公里）",

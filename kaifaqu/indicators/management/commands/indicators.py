@@ -1,0 +1,112 @@
+import datetime
+import json
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from kaifaqu.core.commands import KaifaquCommand
+from kaifaqu.imports.readers import ReadError
+from kaifaqu.indicators.models import IndicatorReport
+from kaifaqu.indicators.selectors import city_summary, in_units
+from kaifaqu.indicators.services import indicators_import
+from kaifaqu.regions.models import Region
+from kaifaqu.zones.models import Zone
+
+
+class Command(KaifaquCommand):
+    help = "月调度指标：导入各开发区的月度数据（indicators import），或汇总一个市某月的指标（indicators summary）。"
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="import|summary")
+        load = actions.add_parser("import", help="导入指标表（本产品的模板或市里的常用汇总表）")
+        load.add_argument("file", help=".xlsx、.xls 或 .csv 文件")
+        load.add_argument("--period", help="月份 YYYY-MM（表格标题中没有写明时需要）")
+        load.add_argument("--city", help="所属地市，如 吕梁市（表中有“全市”行，或按简称识别开发区时需要）")
+        load.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        summary = actions.add_parser("summary", help="一个市某月各开发区的指标、增速、排名和标准表述")
+        summary.add_argument("--city", required=True, help="地市，如 吕梁市")
+        summary.add_argument("--period", required=True, help="月份 YYYY-MM")
+        summary.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
+
+    def handle(self, *args, action: str, **options):
+        if action == "import":
+            self._import(options)
+        else:
+            self._summary(options)
+
+    def _import(self, options) -> None:
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"文件“{path}”不存在。")
+        city = find_city(options["city"]) if options["city"] else None
+        period = parse_period(options["period"]) if options["period"] else None
+        try:
+            outcome = indicators_import(
+                path, extension=path.suffix, city=city, period=period, commit=not options["dry_run"]
+            )
+        except ReadError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"读取 {outcome.rows} 行（跳过合计等 {outcome.skipped} 行）；"
+            f"新建月报 {outcome.created} 份，更新 {outcome.updated} 份。"
+        )
+        for warning in outcome.warnings:
+            self.stdout.write(f"提示：{warning}")
+        if outcome.errors:
+            for error in outcome.errors:
+                self.stderr.write(error)
+            raise CommandError(f"有 {len(outcome.errors)} 处错误，未写入任何数据。")
+        if options["dry_run"]:
+            self.stdout.write("试导入：未写入数据。")
+
+    def _summary(self, options) -> None:
+        city = find_city(options["city"])
+        year, month = parse_period(options["period"])
+        summary = city_summary(
+            city, year=year, month=month, zones=Zone.objects.all(), reports=IndicatorReport.objects.all()
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{city.name}开发区 {year}年1-{month}月主要经济指标（时间进度 {summary.time_progress_pct}%）")
+        for indicator in summary.indicators:
+            total = summary.zones_total[indicator.pk]
+            if total.value is None:
+                continue
+            self.stdout.write(f"\n{indicator.name}（{indicator.unit}）")
+            for zone in summary.zones:
+                figure = summary.by_zone[zone.pk][indicator.pk]
+                if figure.value is None:
+                    continue
+                self.stdout.write(
+                    f"  {zone.display_name}：{in_units(figure.value, indicator)}，同比 {_pct(figure.growth_pct)}，"
+                    f"比{summary.region_word} {_pp(figure.pp_vs_region)}，"
+                    f"目标完成 {_pct(figure.target_completion_pct)}，第 {figure.rank or '—'} 名"
+                )
+        self.stdout.write("")
+        for sentence in summary.sentences:
+            self.stdout.write(sentence)
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _pp(value) -> str:
+    return "—" if value is None else f"{value:+} 个百分点"
+
+
+def find_city(name: str) -> Region:
+    text = "".join((name or "").split())
+    regions = list(Region.objects.filter(level__in=["city", "province"], name__in=[text, f"{text}市", f"{text}省"])[:3])
+    if len(regions) == 1:
+        return regions[0]
+    raise CommandError(f"未找到地市“{name}”。" if not regions else f"地市名称“{name}”不唯一。")
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    try:
+        day = datetime.date.fromisoformat(f"{text.strip()}-01")
+    except ValueError as exc:
+        raise CommandError(f"月份“{text}”无效：应为 YYYY-MM，如 2024-03。") from exc
+    return day.year, day.month
