@@ -134,6 +134,8 @@ def _parse_sheet(name, rows, indicators, *, city, period, zones, result: ParsedT
             value = _figure(raw, cell, index, result)
             if value is not _BAD:
                 figures.setdefault(cell.indicator.pk, {})[cell.field] = value
+        if not any(value is not None for given in figures.values() for value in given.values()):
+            continue  # a zone left blank in the template: nothing reported
         result.rows.append(Row(name, index, owner, row_period[0], row_period[1], figures))
 
 

@@ -170,3 +170,39 @@ def test_period_must_be_known(lvliang_zones, tmp_path):
     assert "表中没有注明月份，请在标题中写明（如 2024年1-3月），或用 --period 指定" in err.getvalue()
     call_command("indicators", "import", str(path), "--city", "吕梁", "--period", "2024-03", stdout=io.StringIO())
     assert IndicatorReport.objects.filter(year=2024, month=3).count() == 9
+
+
+def test_the_products_template_round_trips(lvliang_zones, tmp_path):
+    path = tmp_path / "模板.xlsx"
+    call_command(
+        "indicators", "template", "--city", "吕梁市", "--period", "2024-03", "-o", str(path), stdout=io.StringIO()
+    )
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    assert sheet["A1"].value == TITLE
+    assert sheet["C2"].value == "规上工业总产值（亿元）" and sheet["C3"].value == "本年累计"
+    names = [sheet.cell(row, 2).value for row in range(4, sheet.max_row + 1)]
+    assert names[-1] == "全市" and len(names) == 9
+    columns = {sheet.cell(2, col).value: col for col in range(3, sheet.max_column + 1) if sheet.cell(2, col).value}
+    added = columns["规上工业增加值（亿元）"]
+    figures = {name: (value, growth) for name, _, _, value, growth in ZONES}
+    assert set(names[:-1]) == set(figures)  # every zone of the city, by full name
+    for row in range(4, 12):
+        value, growth = figures[sheet.cell(row, 2).value]
+        sheet.cell(row, added).value = float(value)
+        sheet.cell(row, added + 2).value = float(growth)
+    sheet.cell(12, added).value = 420.5
+    sheet.cell(12, added + 2).value = -9.9
+    workbook.save(path)
+    call_command("indicators", "import", str(path), "--city", "吕梁市", stdout=io.StringIO())
+    assert summary_json()["sentences"] == [
+        "8个工业类开发区规上工业增加值完成162.33亿元，同比增长-2.6%，高于全市平均增速7.3个百分点。"
+    ]
+    # Exported again, the template carries what is on record.
+    again = tmp_path / "再导出.xlsx"
+    call_command(
+        "indicators", "template", "--city", "吕梁市", "--period", "2024-03", "-o", str(again), stdout=io.StringIO()
+    )
+    refilled = openpyxl.load_workbook(again).active
+    xiaoyi_row = next(row for row in range(4, 12) if refilled.cell(row, 2).value == "孝义经济技术开发区")
+    assert refilled.cell(xiaoyi_row, added).value == 30.08

@@ -9,6 +9,7 @@ from kaifaqu.imports.readers import ReadError
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.selectors import city_summary, in_units
 from kaifaqu.indicators.services import indicators_import
+from kaifaqu.indicators.template import template_title, template_xlsx
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
@@ -17,12 +18,16 @@ class Command(KaifaquCommand):
     help = "月调度指标：导入各开发区的月度数据（indicators import），或汇总一个市某月的指标（indicators summary）。"
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="import|summary")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="import|template|summary")
         load = actions.add_parser("import", help="导入指标表（本产品的模板或市里的常用汇总表）")
         load.add_argument("file", help=".xlsx、.xls 或 .csv 文件")
         load.add_argument("--period", help="月份 YYYY-MM（表格标题中没有写明时需要）")
         load.add_argument("--city", help="所属地市，如 吕梁市（表中有“全市”行，或按简称识别开发区时需要）")
         load.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        blank = actions.add_parser("template", help="导出某市某月的填报模板（填好后用 indicators import 导入）")
+        blank.add_argument("--city", required=True, help="地市，如 吕梁市")
+        blank.add_argument("--period", required=True, help="月份 YYYY-MM")
+        blank.add_argument("-o", "--output", required=True, help="输出 .xlsx 文件")
         summary = actions.add_parser("summary", help="一个市某月各开发区的指标、增速、排名和标准表述")
         summary.add_argument("--city", required=True, help="地市，如 吕梁市")
         summary.add_argument("--period", required=True, help="月份 YYYY-MM")
@@ -31,8 +36,19 @@ class Command(KaifaquCommand):
     def handle(self, *args, action: str, **options):
         if action == "import":
             self._import(options)
+        elif action == "template":
+            self._template(options)
         else:
             self._summary(options)
+
+    def _template(self, options) -> None:
+        city = find_city(options["city"])
+        year, month = parse_period(options["period"])
+        output = Path(options["output"])
+        if output.suffix.lower() != ".xlsx":
+            raise CommandError(f"输出文件“{output}”应以 .xlsx 结尾。")
+        output.write_bytes(template_xlsx(city, Zone.objects.all(), year=year, month=month))
+        self.stdout.write(f"已导出“{template_title(city, year, month)}”：{output}")
 
     def _import(self, options) -> None:
         path = Path(options["file"])
