@@ -21,11 +21,10 @@ class CampaignQuerySet(models.QuerySet):
             return self.filter(
                 pk__in=CampaignEntry.objects.filter(project__enterprise_id=scope.enterprise_id).values("campaign_id")
             )
+        from kaifaqu.regions.selectors import regions_holding
         from kaifaqu.zones.models import Zone
 
-        codes = set()
-        for code in Zone.objects.filter(pk__in=scope.zone_ids).values_list("region__code", flat=True):
-            codes.update({code[:2] + "0000", code[:4] + "00", code})
+        codes = regions_holding(Zone.objects.filter(pk__in=scope.zone_ids).values_list("region__code", flat=True))
         if not codes:
             return self.none()
         return self.filter(

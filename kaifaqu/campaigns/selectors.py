@@ -15,6 +15,7 @@ from kaifaqu.projects.industries import strategic_emerging_industry
 from kaifaqu.projects.models import Project, Stage, reached
 from kaifaqu.projects.selectors import Rate
 from kaifaqu.regions.models import Region
+from kaifaqu.regions.selectors import RegionAmbiguous, RegionNotFound, region_by_name
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 
@@ -161,12 +162,12 @@ def campaign_scope(name: str) -> tuple[Region, Zone | None]:
     text = "".join((name or "").split())
     if not text:
         raise ScopeNotFound("请指定活动范围（省、市、县或开发区名称）。")
-    regions = list(Region.objects.filter(name__in=[text, f"{text}市", f"{text}省", f"{text}县", f"{text}区"])[:6])
-    if len(regions) == 1:
-        return regions[0], None
-    if len(regions) > 1:
-        names = "、".join(region.full_name for region in regions[:5])
-        raise ScopeNotFound(f"范围“{text}”不唯一，可能是：{names}。")
+    try:
+        return region_by_name(text), None
+    except RegionAmbiguous as exc:
+        raise ScopeNotFound(f"范围{exc}") from exc
+    except RegionNotFound:
+        pass  # not a region: perhaps a zone
     try:
         zone = zone_by_name(text)
     except ZoneNotFound as exc:

@@ -7,6 +7,7 @@ for bad arguments, 1 for refused work), never a traceback or argparse's English.
 
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 
@@ -79,3 +80,32 @@ def refusal_message(error: Exception) -> str:
     else:
         messages = [str(error)]
     return "；".join(message.rstrip("。") for message in messages) + "。"
+
+
+def parse_day(text: str) -> datetime.date:
+    """A command's ``YYYY-MM-DD`` argument, or one Chinese line saying what is wrong."""
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise CommandError(f"日期“{text}”无效：应为 YYYY-MM-DD，如 2025-03-28。") from exc
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """A command's ``YYYY-MM`` argument as (year, month)."""
+    try:
+        day = datetime.date.fromisoformat(f"{text.strip()}-01")
+    except ValueError as exc:
+        raise CommandError(f"月份“{text}”无效：应为 YYYY-MM，如 2024-03。") from exc
+    return day.year, day.month
+
+
+def find_city(name: str):
+    """A city (or a province, for the province's own figures) by name, or one Chinese line."""
+    from kaifaqu.regions.selectors import RegionAmbiguous, RegionNotFound, region_by_name
+
+    try:
+        return region_by_name(name, levels=("city", "province"))
+    except RegionAmbiguous as exc:
+        raise CommandError(f"地市名称{exc}") from exc
+    except RegionNotFound as exc:
+        raise CommandError(f"未找到地市“{name}”。") from exc

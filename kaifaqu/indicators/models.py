@@ -72,11 +72,10 @@ class IndicatorReportQuerySet(ScopedQuerySet):
             return self.all()
         if scope.enterprise_id is not None or not scope.zone_ids:
             return self.none()
+        from kaifaqu.regions.selectors import regions_holding
         from kaifaqu.zones.models import Zone
 
-        codes = set()
-        for code in Zone.objects.filter(pk__in=scope.zone_ids).values_list("region__code", flat=True):
-            codes.update({code[:2] + "0000", code[:4] + "00"})
+        codes = regions_holding(Zone.objects.filter(pk__in=scope.zone_ids).values_list("region__code", flat=True))
         return self.filter(Q(zone_id__in=sorted(scope.zone_ids)) | Q(zone__isnull=True, region_id__in=sorted(codes)))
 
 

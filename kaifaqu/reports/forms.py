@@ -13,9 +13,13 @@ from .models import Report
 
 class ReportForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="报告类型", choices=Report.Kind.choices)
-    zone = forms.ModelChoiceField(label="开发区（周调度）", queryset=Zone.objects.none(), required=False)
+    zone = forms.ModelChoiceField(
+        label="开发区（周调度）", queryset=Zone.objects.none(), required=False, empty_label="请选择开发区"
+    )
     as_of = forms.DateField(label="截至日期（周调度）", required=False)
-    city = forms.ModelChoiceField(label="地市（月度报告）", queryset=Region.objects.none(), required=False)
+    city = forms.ModelChoiceField(
+        label="地市（月度报告）", queryset=Region.objects.none(), required=False, empty_label="请选择地市"
+    )
     month = forms.CharField(label="月份（月度报告）", required=False, widget=forms.TextInput(attrs={"type": "month"}))
 
     def __init__(self, *args, user, **kwargs):

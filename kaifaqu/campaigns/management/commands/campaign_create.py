@@ -1,11 +1,9 @@
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
 from kaifaqu.campaigns.selectors import ScopeNotFound, campaign_scope, default_scope
 from kaifaqu.campaigns.services import campaign_create
-from kaifaqu.core.commands import KaifaquCommand, refusal_message
+from kaifaqu.core.commands import KaifaquCommand, parse_day, refusal_message
 
 LEVELS = {"省": "province", "市": "city", "县": "county", "province": "province", "city": "city", "county": "county"}
 
@@ -37,10 +35,3 @@ class Command(KaifaquCommand):
             f"已新建活动“{campaign.name}”：{campaign.get_level_display()}，{campaign.held_on:%Y年%-m月%-d日}，"
             f"范围 {campaign.scope_name}。"
         )
-
-
-def parse_day(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise CommandError(f"日期“{text}”无效：应为 YYYY-MM-DD，如 2025-03-28。") from exc

@@ -1,16 +1,14 @@
-import datetime
 import json
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from kaifaqu.core.commands import KaifaquCommand
+from kaifaqu.core.commands import KaifaquCommand, find_city, parse_month
 from kaifaqu.imports.readers import ReadError
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.selectors import city_summary, in_units
 from kaifaqu.indicators.services import indicators_import
 from kaifaqu.indicators.template import template_title, template_xlsx
-from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
 
@@ -43,7 +41,7 @@ class Command(KaifaquCommand):
 
     def _template(self, options) -> None:
         city = find_city(options["city"])
-        year, month = parse_period(options["period"])
+        year, month = parse_month(options["period"])
         output = Path(options["output"])
         if output.suffix.lower() != ".xlsx":
             raise CommandError(f"输出文件“{output}”应以 .xlsx 结尾。")
@@ -55,7 +53,7 @@ class Command(KaifaquCommand):
         if not path.exists():
             raise CommandError(f"文件“{path}”不存在。")
         city = find_city(options["city"]) if options["city"] else None
-        period = parse_period(options["period"]) if options["period"] else None
+        period = parse_month(options["period"]) if options["period"] else None
         try:
             outcome = indicators_import(
                 path, extension=path.suffix, city=city, period=period, commit=not options["dry_run"]
@@ -77,7 +75,7 @@ class Command(KaifaquCommand):
 
     def _summary(self, options) -> None:
         city = find_city(options["city"])
-        year, month = parse_period(options["period"])
+        year, month = parse_month(options["period"])
         summary = city_summary(
             city, year=year, month=month, zones=Zone.objects.all(), reports=IndicatorReport.objects.all()
         )
@@ -110,19 +108,3 @@ def _pct(value) -> str:
 
 def _pp(value) -> str:
     return "—" if value is None else f"{value:+} 个百分点"
-
-
-def find_city(name: str) -> Region:
-    text = "".join((name or "").split())
-    regions = list(Region.objects.filter(level__in=["city", "province"], name__in=[text, f"{text}市", f"{text}省"])[:3])
-    if len(regions) == 1:
-        return regions[0]
-    raise CommandError(f"未找到地市“{name}”。" if not regions else f"地市名称“{name}”不唯一。")
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    try:
-        day = datetime.date.fromisoformat(f"{text.strip()}-01")
-    except ValueError as exc:
-        raise CommandError(f"月份“{text}”无效：应为 YYYY-MM，如 2024-03。") from exc
-    return day.year, day.month

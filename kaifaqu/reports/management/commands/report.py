@@ -4,10 +4,9 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from kaifaqu.campaigns.models import Campaign
-from kaifaqu.core.commands import KaifaquCommand
+from kaifaqu.core.commands import KaifaquCommand, find_city, parse_day, parse_month
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.projects.selectors import latest_plan_year
-from kaifaqu.regions.models import Region
 from kaifaqu.reports.builders import monthly_report, weekly_report
 from kaifaqu.reports.docx import write_docx
 from kaifaqu.reports.xlsx import write_xlsx
@@ -59,28 +58,3 @@ class Command(KaifaquCommand):
         return monthly_report(
             city, Project.objects.all(), Campaign.objects.all(), year=year, month=month, today=local_today()
         )
-
-
-def find_city(name: str) -> Region:
-    text = "".join(name.split())
-    cities = list(Region.objects.filter(level=Region.Level.CITY, name__in=[text, f"{text}市"])[:3])
-    if len(cities) == 1:
-        return cities[0]
-    if cities:
-        raise CommandError(f"地市名称“{name}”不唯一。")
-    raise CommandError(f"未找到地市“{name}”。")
-
-
-def parse_day(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise CommandError(f"日期“{text}”无效：应为 YYYY-MM-DD。") from exc
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    try:
-        day = datetime.date.fromisoformat(f"{text.strip()}-01")
-    except ValueError as exc:
-        raise CommandError(f"月份“{text}”无效：应为 YYYY-MM，如 2025-03。") from exc
-    return day.year, day.month
