@@ -235,3 +235,5 @@ KAIFAQU_PAGE_SIZE = env_int("KAIFAQU_PAGE_SIZE", 50)
 KAIFAQU_STALLED_DAYS = env_int("KAIFAQU_STALLED_DAYS", 30)
 # A monthly figure that changes more than this (percent, year on year) is flagged for the reporter to confirm.
 KAIFAQU_OUTLIER_PCT = env_int("KAIFAQU_OUTLIER_PCT", 50)
+# 月调度: the day of the following month by which zones report, unless the office sets a date.
+KAIFAQU_INDICATOR_DUE_DAY = env_int("KAIFAQU_INDICATOR_DUE_DAY", 10)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("audit/", include("kaifaqu.audit.urls")),
     path("imports/", include("kaifaqu.imports.urls")),
     path("campaigns/", include("kaifaqu.campaigns.urls")),
+    path("indicators/", include("kaifaqu.indicators.urls")),
     path("dashboard/", include("kaifaqu.dashboard.urls")),
     path("reports/", include("kaifaqu.reports.urls")),
     path("api/", include("kaifaqu.api_urls")),

@@ -19,8 +19,14 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Also called by forms that add their fields after ``__init__`` (one per indicator, say)."""
         for field in self.fields.values():
             widget = field.widget
+            if "form-" in widget.attrs.get("class", ""):
+                continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

@@ -36,6 +36,8 @@ class Perm:
     ENTERPRISE_CHANGE = "enterprise.change"  # 企业库
     ZONE_CHANGE = "zone.change"  # 园区设置、本单位的年度分类
     AUDIT_VIEW = "audit.view"  # 查看、导出辖区的操作记录
+    INDICATOR_REPORT = "indicator.report"  # 月调度：填报本单位（开发区，或全市、全省）的月报
+    INDICATOR_REVIEW = "indicator.review"  # 月调度：审核辖区开发区的月报，设年度目标、报送期限和指标
 
     LABELS = {
         PROJECT_CHANGE: "维护项目台账",
@@ -43,9 +45,14 @@ class Perm:
         ENTERPRISE_CHANGE: "维护企业信息",
         ZONE_CHANGE: "维护园区与年度分类",
         AUDIT_VIEW: "查看和导出操作记录",
+        INDICATOR_REPORT: "填报月调度指标",
+        INDICATOR_REVIEW: "审核月调度指标",
     }
     ALL = frozenset(LABELS)
     WRITES = ALL - {AUDIT_VIEW}
+    # Approving is the superior office's act: a zone never approves its own figures,
+    # so these codes grant nothing to a zone's members whatever their role says.
+    OFFICE_ONLY = frozenset({INDICATOR_REVIEW})
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,8 @@ def _role_permissions(membership, unit_kind: str) -> frozenset[str]:
     for permissions, unit_kinds in membership.roles.values_list("permissions", "unit_kinds"):
         if unit_kind in (unit_kinds or []):
             granted.update(code for code in permissions or [] if code in Perm.ALL)
+    if unit_kind == "zone":
+        granted -= Perm.OFFICE_ONLY
     return frozenset(granted)
 
 

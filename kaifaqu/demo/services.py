@@ -17,8 +17,9 @@ from kaifaqu.campaigns.services import BATCH_RULES, campaign_create, campaign_en
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.services import enterprise_create
+from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.projects import lifecycle
-from kaifaqu.projects.models import PlanCategory, Project, Stage, StageChange
+from kaifaqu.projects.models import PlanCategory, Project, Stage, StageChange, local_today
 from kaifaqu.projects.services import (
     milestone_create,
     progress_create,
@@ -32,6 +33,7 @@ from kaifaqu.zones.models import Membership, Park, Unit, Zone
 from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 from . import data
+from .indicators import demo_indicators
 
 DEMO_USERS = (
     # username, display name, unit ("superuser", ("province"|"city", code), ("zone"|"enterprise", key)), roles
@@ -40,6 +42,8 @@ DEMO_USERS = (
     ("city-lvliang", "吕梁市商务局", ("city", "141100"), (roles.LEADER,)),
     ("zone-xiaoyi", "孝义经开区项目专员", ("zone", "xiaoyi"), (roles.PROJECT_OFFICER,)),
     ("zone-tunliu", "屯留经开区项目专员", ("zone", "tunliu"), (roles.PROJECT_OFFICER,)),
+    ("stats-lvliang", "吕梁市商务局统计员", ("city", "141100"), (roles.STATISTICIAN,)),
+    ("stats-xiaoyi", "孝义经开区统计员", ("zone", "xiaoyi"), (roles.STATISTICIAN,)),
     ("leader-xiaoyi", "孝义经开区领导", ("zone", "xiaoyi"), (roles.LEADER,)),
     ("invest-tunliu", "屯留经开区招商专员", ("zone", "tunliu"), (roles.INVESTMENT_OFFICER,)),
     ("liaison-xiaoyi", "孝义经开区包联干部", ("zone", "xiaoyi"), (roles.LIAISON_OFFICER,)),
@@ -112,6 +116,7 @@ def demo_load(*, force: bool = False) -> DemoSummary:
     _milestones_and_progress(admin)
     _date_history()
     _campaigns(admin)
+    demo_indicators(today=local_today(), admin=admin)
     for username, display, unit, role_codes in DEMO_USERS[1:]:
         _member(_user(username, display), unit, role_codes, zones, enterprises)
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
@@ -120,6 +125,7 @@ def demo_load(*, force: bool = False) -> DemoSummary:
 def _wipe() -> None:
     Membership.objects.all().delete()  # first: a membership protects its unit
     Campaign.objects.all().delete()  # an entry protects its project
+    IndicatorReport.objects.all().delete()  # 全市 figures protect their region
     Project.objects.all().delete()
     Enterprise.objects.all().delete()
     PlanCategory.objects.exclude(unit__isnull=True).delete()

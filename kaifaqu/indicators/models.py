@@ -190,3 +190,48 @@ class ReportRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} 第{self.version}版"
+
+
+class ReportingDeadline(models.Model):
+    """The day a city's (or province's) zones must have submitted a month's report."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="地市（省）", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
+    due_on = models.DateField("报送截止日期")
+
+    class Meta:
+        verbose_name = "报送期限"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["region", "year", "month"], name="one_deadline_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}年{self.month}月 {self.due_on}"
+
+
+class ReportReminderQuerySet(ScopedQuerySet):
+    pass
+
+
+class ReportReminder(models.Model):
+    """A 催报 sent to a zone whose month's report is overdue; its users see it until they submit."""
+
+    zone = models.ForeignKey("zones.Zone", verbose_name="开发区", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    due_on = models.DateField("报送截止日期")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="催报人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    sender_name = models.CharField("催报单位", max_length=100)
+    sent_at = models.DateTimeField("催报时间", auto_now_add=True)
+
+    objects = ReportReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "催报记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.year}年{self.month}月 催报"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
@@ -33,6 +33,68 @@ def in_units(value: Decimal | None, indicator: Indicator) -> Decimal | None:
     return value.quantize(Decimal(1).scaleb(-indicator.decimals), rounding=ROUND_HALF_UP)
 
 
+def of_record(reports: QuerySet[IndicatorReport]) -> QuerySet[IndicatorReport]:
+    """The figures the city's tables count: approved reports (drafts and submitted ones wait for review)."""
+    return reports.filter(status=IndicatorReport.Status.APPROVED)
+
+
+@dataclass
+class MonthRow:
+    month: int
+    value: Decimal | None = None
+    last_year: Decimal | None = None
+    growth_pct: Decimal | None = None
+    this_month: Decimal | None = None  # the month's own amount (累计 − 上月累计)
+
+
+@dataclass
+class History:
+    indicator: Indicator
+    year: int
+    months: list[MonthRow]
+    target: Decimal | None
+
+    @property
+    def latest(self) -> MonthRow | None:
+        reported = [row for row in self.months if row.value is not None]
+        return reported[-1] if reported else None
+
+
+def zone_history(zone: Zone, indicator: Indicator, *, year: int, reports: QuerySet[IndicatorReport]) -> History:
+    """One indicator of one zone, month by month, this year beside last year (``reports`` scoped)."""
+    stored: dict[tuple[int, int], IndicatorValue] = {
+        (value.report.year, value.report.month): value
+        for value in IndicatorValue.objects.filter(
+            indicator=indicator, report__in=reports.filter(zone=zone, year__in=(year, year - 1))
+        ).select_related("report")
+    }
+    months = []
+    for month in range(1, 13):
+        this, last = stored.get((year, month)), stored.get((year - 1, month))
+        figure = Figure.of(this, None)
+        row = MonthRow(month, figure.value, figure.base if this else (last.value if last else None), figure.growth_pct)
+        if this is not None and row.last_year is None and last is not None:
+            row.last_year = last.value
+        if row.growth_pct is None and row.value is not None and row.last_year:
+            row.growth_pct = one_decimal((row.value / row.last_year - 1) * 100)
+        months.append(row)
+    _month_amounts(months, indicator)
+    target = AnnualTarget.objects.filter(zone=zone, indicator=indicator, year=year).values_list("value", flat=True)
+    return History(indicator, year, months, target.first())
+
+
+def _month_amounts(months: list[MonthRow], indicator: Indicator) -> None:
+    if not indicator.cumulative:
+        return
+    previous = Decimal(0)
+    for row in months:
+        if row.value is None:
+            previous = None
+            continue
+        row.this_month = None if previous is None else row.value - previous
+        previous = row.value
+
+
 @dataclass
 class Figure:
     value: Decimal | None = None
@@ -42,21 +104,29 @@ class Figure:
     target: Decimal | None = None
     target_completion_pct: Decimal | None = None
     rank: int | None = None
+    province_rank: int | None = None  # among all the province's zones (filled by ``province_summary``)
 
     @classmethod
     def of(cls, stored: IndicatorValue | None, target: Decimal | None) -> Figure:
         if stored is None:
             return cls(target=target)
-        figure = cls(value=stored.value, target=target)
-        if stored.growth_pct is not None:
-            figure.growth_pct = one_decimal(stored.growth_pct)
-            rate = 1 + stored.growth_pct / 100
-            figure.base = stored.last_year if stored.last_year is not None else (stored.value / rate if rate else None)
-        elif stored.last_year:
-            figure.base = stored.last_year
-            figure.growth_pct = one_decimal((stored.value / stored.last_year - 1) * 100)
+        return cls.from_values(stored.value, stored.last_year, stored.growth_pct, target)
+
+    @classmethod
+    def from_values(
+        cls, value: Decimal, last_year: Decimal | None, growth_pct: Decimal | None, target: Decimal | None
+    ) -> Figure:
+        """A stored figure from its bare columns (roll-ups over a province load rows, not model instances)."""
+        figure = cls(value=value, target=target)
+        if growth_pct is not None:
+            figure.growth_pct = one_decimal(growth_pct)
+            rate = 1 + growth_pct / 100
+            figure.base = last_year if last_year is not None else (value / rate if rate else None)
+        elif last_year:
+            figure.base = last_year
+            figure.growth_pct = one_decimal((value / last_year - 1) * 100)
         if target:
-            figure.target_completion_pct = one_decimal(stored.value / target * 100)
+            figure.target_completion_pct = one_decimal(value / target * 100)
         return figure
 
     def as_json(self, indicator: Indicator) -> dict:
@@ -92,16 +162,16 @@ def roll_up(figures: list[Figure]) -> Figure:
     return total
 
 
-def rank(figures: list[Figure], *, higher_is_better: bool) -> None:
+def rank(figures: list[Figure], *, higher_is_better: bool, attribute: str = "rank") -> None:
     """Competition ranking by growth (1, 2, 2, 4); zones without a growth get no rank."""
     ranked = [figure for figure in figures if figure.growth_pct is not None]
     ranked.sort(key=lambda figure: figure.growth_pct, reverse=higher_is_better)
-    for figure in ranked:
-        figure.rank = 1 + sum(
-            1
-            for other in ranked
-            if (other.growth_pct > figure.growth_pct if higher_is_better else other.growth_pct < figure.growth_pct)
-        )
+    # One pass over the sorted column: a province ranks a hundred zones per indicator.
+    place, previous = 0, None
+    for position, figure in enumerate(ranked, start=1):
+        if figure.growth_pct != previous:
+            place, previous = position, figure.growth_pct
+        setattr(figure, attribute, place)
 
 
 @dataclass
@@ -155,29 +225,13 @@ def city_summary(
     indicators = list(Indicator.objects.filter(active=True))
     city_zones = list(zones.filter(region__code__startswith=city.scope_prefix).order_by("region__code", "name"))
     zone_ids = [zone.pk for zone in city_zones]
-    month_reports = reports.filter(year=year, month=month)
-    stored: dict[tuple[int | None, int], IndicatorValue] = {}
-    for value in IndicatorValue.objects.filter(report__in=month_reports.filter(zone_id__in=zone_ids)).select_related(
-        "report"
-    ):
-        stored[(value.report.zone_id, value.indicator_id)] = value
-    region_values = {
-        value.indicator_id: value
-        for value in IndicatorValue.objects.filter(report__in=month_reports.filter(zone__isnull=True, region=city))
-    }
-    targets = {
-        (target.zone_id, target.indicator_id): target.value
-        for target in AnnualTarget.objects.filter(zone_id__in=zone_ids, year=year)
-    }
-    reported_zones = [zone for zone in city_zones if any((zone.pk, i.pk) in stored for i in indicators)]
-    by_zone = {
-        zone.pk: {i.pk: Figure.of(stored.get((zone.pk, i.pk)), targets.get((zone.pk, i.pk))) for i in indicators}
-        for zone in reported_zones
-    }
-    region = {i.pk: Figure.of(region_values.get(i.pk), None) for i in indicators}
+    stored, office_stored = _month_figures(reports, year=year, month=month, zone_ids=zone_ids, region_codes=[city.code])
+    reported_zones = _reported(city_zones, indicators, stored)
+    by_zone = _zone_figures(reported_zones, indicators, stored, _targets(zone_ids, year))
+    region = _office_figures(city.code, indicators, office_stored)
     zones_total: dict[int, Figure] = {}
     for indicator in indicators:
-        column = [by_zone[zone.pk][indicator.pk] for zone in reported_zones]
+        column = [by_zone[zone_id][indicator.pk] for zone_id in by_zone]  # in the zones' order
         rank(column, higher_is_better=indicator.higher_is_better)
         zones_total[indicator.pk] = roll_up(column)
         for figure in [*column, zones_total[indicator.pk]]:
@@ -193,7 +247,7 @@ def _difference(growth: Decimal | None, region_growth: Decimal | None) -> Decima
     return growth - region_growth  # both rounded to one decimal, as the reader checks them
 
 
-def indicator_sentence(summary: CitySummary, indicator: Indicator) -> str:
+def indicator_sentence(summary: CitySummary | ProvinceSummary, indicator: Indicator) -> str:
     """``8个工业类开发区规上工业增加值完成162.33亿元，同比增长-2.6%，高于全市平均增速7.3个百分点。``"""
     total = summary.zones_total[indicator.pk]
     zones = [zone for zone in summary.zones if summary.by_zone[zone.pk][indicator.pk].value is not None]
@@ -214,3 +268,238 @@ def indicator_sentence(summary: CitySummary, indicator: Indicator) -> str:
             else:
                 text += f"，与{where}平均增速持平"
     return text + "。"
+
+
+def schedule_phrase(completion_pct: Decimal, time_progress_pct: Decimal) -> str:
+    """``超时序进度0.1个百分点`` / ``落后时序进度4.9个百分点`` (``与时序进度持平`` when equal)."""
+    gap = completion_pct - time_progress_pct  # both one decimal, so the difference is exact
+    if gap > 0:
+        return f"超时序进度{gap}个百分点"
+    if gap < 0:
+        return f"落后时序进度{-gap}个百分点"
+    return "与时序进度持平"
+
+
+@dataclass(frozen=True)
+class Behind:
+    """A zone's indicator whose target completion lags the time progress by ``gap_pp`` 百分点."""
+
+    zone: Zone
+    indicator: Indicator
+    completion_pct: Decimal
+    gap_pp: Decimal
+
+
+def behind_schedule(summary: CitySummary) -> list[Behind]:
+    """Every zone's targeted indicator below 时间进度, the widest gap first (ties in table order)."""
+    progress = summary.time_progress_pct
+    behind = [
+        Behind(zone, indicator, figure.target_completion_pct, progress - figure.target_completion_pct)
+        for zone in summary.zones
+        for indicator in summary.indicators
+        if (figure := summary.by_zone[zone.pk][indicator.pk]).target_completion_pct is not None
+        and figure.target_completion_pct < progress
+    ]
+    return sorted(behind, key=lambda item: item.gap_pp, reverse=True)
+
+
+# The province: every zone ranked among the province's, each city's zones beside its 全市, all beside 全省.
+
+Stored = tuple[Decimal, Decimal | None, Decimal | None]  # 本年累计, 上年同期, 同比增长 as stored
+
+
+@dataclass
+class CityRollUp:
+    """One city inside a province summary: its zones added up, and its own 全市 figures where reported."""
+
+    city: Region
+    zones: list[Zone]
+    zones_total: dict[int, Figure]
+    region: dict[int, Figure]
+    zone_ids: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.zone_ids = [zone.pk for zone in self.zones]
+
+
+@dataclass
+class ProvinceSummary:
+    """The month's figures of a province's zones; every 百分点 here is against 全省.
+
+    A zone's ``rank`` is among its city's zones, its ``province_rank`` among the province's.
+    """
+
+    province: Region
+    year: int
+    month: int
+    indicators: list[Indicator]
+    zones: list[Zone]
+    by_zone: dict[int, dict[int, Figure]]
+    cities: list[CityRollUp]
+    zones_total: dict[int, Figure]
+    region: dict[int, Figure]
+    sentences: list[str] = field(default_factory=list)
+
+    time_progress_pct = CitySummary.time_progress_pct  # the same N/12, one definition
+    region_word = "全省"
+
+    def as_json(self) -> dict:
+        city_of = {zone.pk: roll.city.name for roll in self.cities for zone in roll.zones}
+        return {
+            "period": f"{self.year}-{self.month:02d}",
+            "province": self.province.name,
+            "time_progress_pct": str(self.time_progress_pct),
+            "region": _region_json(self.indicators, self.region, keys=("value", "growth_pct")),
+            "cities": [
+                {
+                    "city": roll.city.name,
+                    "zone_count": len(roll.zones),
+                    "region": _region_json(self.indicators, roll.region, keys=("value", "growth_pct", "pp_vs_region")),
+                    "zones_total": _indicators_json(self.indicators, roll.zones_total),
+                }
+                for roll in self.cities
+            ],
+            "zones": [
+                {
+                    "zone": zone.name,
+                    "city": city_of.get(zone.pk),
+                    "indicators": _indicators_json(self.indicators, self.by_zone[zone.pk], province_rank=True),
+                }
+                for zone in self.zones
+            ],
+            "zones_total": _indicators_json(self.indicators, self.zones_total),
+            "sentences": self.sentences,
+        }
+
+
+def _indicators_json(indicators: list[Indicator], figures: dict[int, Figure], *, province_rank: bool = False) -> dict:
+    answer = {}
+    for indicator in indicators:
+        if (figure := figures.get(indicator.pk)) is None:
+            continue
+        answer[indicator.name] = item = figure.as_json(indicator)
+        if province_rank:  # added beside the city's keys, which stay as they are
+            item["province_rank"] = None if figure.province_rank is None else str(figure.province_rank)
+    return answer
+
+
+def _region_json(indicators: list[Indicator], figures: dict[int, Figure], *, keys: tuple[str, ...]) -> dict:
+    return {name: {key: figure[key] for key in keys} for name, figure in _indicators_json(indicators, figures).items()}
+
+
+def province_summary(
+    province: Region, *, year: int, month: int, zones: QuerySet[Zone], reports: QuerySet[IndicatorReport]
+) -> ProvinceSummary:
+    """The month's figures of the province's zones (``zones`` and ``reports`` already scoped: ranks are
+    among the zones given), in five queries however many zones and cities there are."""
+    indicators = list(Indicator.objects.filter(active=True))
+    prefix = province.scope_prefix
+    province_zones = list(zones.filter(region__code__startswith=prefix).order_by("region__code", "name"))
+    cities = {city.code: city for city in Region.objects.filter(level=Region.Level.CITY, code__startswith=prefix)}
+    zone_ids = [zone.pk for zone in province_zones]
+    stored, office_stored = _month_figures(
+        reports, year=year, month=month, zone_ids=zone_ids, region_codes=[province.code, *cities]
+    )
+    reported_zones = _reported(province_zones, indicators, stored)
+    by_zone = _zone_figures(reported_zones, indicators, stored, _targets(zone_ids, year))
+    groups: dict[str, list[Zone]] = {}
+    for zone in reported_zones:
+        groups.setdefault(_city_code(zone), []).append(zone)
+    offices = {code for code, _ in office_stored}
+    rolls = [
+        CityRollUp(city, groups.get(code, []), {}, _office_figures(code, indicators, office_stored))
+        for code, city in sorted(cities.items())
+        if code in groups or code in offices
+    ]
+    region = _office_figures(province.code, indicators, office_stored)
+    summary = ProvinceSummary(province, year, month, indicators, reported_zones, by_zone, rolls, {}, region)
+    for indicator in indicators:
+        _province_column(summary, indicator)
+    summary.sentences = [sentence for indicator in indicators if (sentence := indicator_sentence(summary, indicator))]
+    return summary
+
+
+def _month_figures(
+    reports: QuerySet[IndicatorReport], *, year: int, month: int, zone_ids: list[int], region_codes: list[str]
+) -> tuple[dict[tuple[int, int], Stored], dict[tuple[str, int], Stored]]:
+    """The zones' and the offices' own (全市、全省) figures of the month, in one query of bare columns.
+
+    Where a figure came without 上年同期 or a growth, last year's own report of the same month
+    (loaded from past years' tables) is its base."""
+    wanted = reports.filter(month=month, year__in=(year, year - 1)).filter(
+        Q(zone_id__in=zone_ids) | Q(zone__isnull=True, region_id__in=region_codes)
+    )
+    current: dict[tuple, list] = {}
+    before: dict[tuple, Decimal] = {}
+    for report_year, zone_id, region_code, indicator_id, value, last_year, growth in IndicatorValue.objects.filter(
+        report__in=wanted
+    ).values_list(
+        "report__year", "report__zone_id", "report__region_id", "indicator_id", "value", "last_year", "growth_pct"
+    ):
+        key = (zone_id, region_code if zone_id is None else None, indicator_id)
+        if report_year == year:
+            current[key] = [value, last_year, growth]
+        else:
+            before[key] = value
+    by_zone: dict[tuple[int, int], Stored] = {}
+    by_office: dict[tuple[str, int], Stored] = {}
+    for (zone_id, region_code, indicator_id), stored in current.items():
+        if stored[1] is None and stored[2] is None:
+            stored[1] = before.get((zone_id, region_code, indicator_id))
+        if zone_id is None:
+            by_office[(region_code, indicator_id)] = tuple(stored)
+        else:
+            by_zone[(zone_id, indicator_id)] = tuple(stored)
+    return by_zone, by_office
+
+
+def _targets(zone_ids: list[int], year: int) -> dict[tuple[int, int], Decimal]:
+    rows = AnnualTarget.objects.filter(zone_id__in=zone_ids, year=year).values_list("zone_id", "indicator_id", "value")
+    return {(zone_id, indicator_id): value for zone_id, indicator_id, value in rows}
+
+
+def _reported(zones: list[Zone], indicators: list[Indicator], stored: dict[tuple[int, int], Stored]) -> list[Zone]:
+    """The zones with a figure of an active indicator, in the order given."""
+    active = {indicator.pk for indicator in indicators}
+    reported = {zone_id for zone_id, indicator_id in stored if indicator_id in active}
+    return [zone for zone in zones if zone.pk in reported]
+
+
+def _zone_figures(
+    zones: list[Zone], indicators: list[Indicator], stored: dict[tuple[int, int], Stored], targets: dict
+) -> dict[int, dict[int, Figure]]:
+    """Zone id → indicator id → figure, in the zones' order; an empty figure (with its target) where none came."""
+    ids = [indicator.pk for indicator in indicators]  # once: ``pk`` is a property, read here thousands of times
+    return {
+        zone_id: {i: _figure(stored.get((zone_id, i)), targets.get((zone_id, i))) for i in ids}
+        for zone_id in [zone.pk for zone in zones]
+    }
+
+
+def _office_figures(code: str, indicators: list[Indicator], stored: dict[tuple[str, int], Stored]) -> dict[int, Figure]:
+    return {indicator.pk: _figure(stored.get((code, indicator.pk)), None) for indicator in indicators}
+
+
+def _figure(stored: Stored | None, target: Decimal | None) -> Figure:
+    return Figure(target=target) if stored is None else Figure.from_values(*stored, target)
+
+
+def _city_code(zone: Zone) -> str:
+    return zone.region_id[:4] + "00"  # GB/T 2260: a county's first four digits are its city's
+
+
+def _province_column(summary: ProvinceSummary, indicator: Indicator) -> None:
+    """One indicator: ranks in each city and in the province, the roll-ups, and 百分点 against 全省."""
+    better, pk = indicator.higher_is_better, indicator.pk
+    column = [figures[pk] for figures in summary.by_zone.values()]
+    rank(column, higher_is_better=better, attribute="province_rank")
+    summary.zones_total[pk] = roll_up(column)
+    against = summary.region[pk].growth_pct
+    compared = [*column, summary.zones_total[pk]]
+    for roll in summary.cities:
+        city_column = [summary.by_zone[zone_id][pk] for zone_id in roll.zone_ids]
+        rank(city_column, higher_is_better=better)
+        roll.zones_total[pk] = roll_up(city_column)
+        compared += [roll.zones_total[pk], roll.region[pk]]
+    for figure in compared:
+        figure.pp_vs_region = _difference(figure.growth_pct, against)

@@ -77,3 +77,25 @@ def bar_chart(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def growth_chart(labels: list[str], growth: list[float], *, average: float | None, average_label: str) -> bytes:
+    """Each zone's growth (%) as a horizontal bar, the region's average as a dashed line across them."""
+    font = cjk_font()
+    figure = Figure(figsize=(6.4, max(3.0, 0.35 * len(labels) + 1)), dpi=150)
+    axes = figure.subplots()
+    positions = list(range(len(labels)))
+    colors = ["#c0392b" if value >= 0 else "#2e86c1" for value in growth]  # red up, blue down, as offices colour
+    axes.barh(positions, growth, height=0.6, color=colors)
+    axes.axvline(0, color="#555555", linewidth=0.8)
+    if average is not None:
+        axes.axvline(average, color="#e67e22", linestyle="--", linewidth=1.2, label=f"{average_label} {average}%")
+        axes.legend(frameon=False, prop=font, loc="lower right")
+    axes.set_yticks(positions, labels, fontproperties=font)
+    axes.invert_yaxis()
+    axes.set_xlabel("同比增长（%）", fontproperties=font)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -14,6 +14,11 @@ class Table:
     rows: list[list]
     total: list | None = None  # the 合计 row, when the table sums
     note: str = ""
+    after_total: list[list] = field(default_factory=list)  # rows below 合计 it does not sum (全市)
+
+    @property
+    def footer(self) -> list[list]:
+        return [*([self.total] if self.total else []), *self.after_total]
 
 
 @dataclass
@@ -45,7 +50,5 @@ class ReportContent:
             lines += section.paragraphs
             for table in section.tables:
                 lines.append(table.title)
-                lines += ["\t".join(str(cell) for cell in row) for row in [table.headers, *table.rows]]
-                if table.total:
-                    lines.append("\t".join(str(cell) for cell in table.total))
+                lines += ["\t".join(str(cell) for cell in row) for row in [table.headers, *table.rows, *table.footer]]
         return "\n".join(lines)

@@ -115,13 +115,13 @@ def _table(document, table: Table) -> None:
     if not table.rows:
         _line(document, table.note or "无。", font=BODY_FONT, size=14, indent=True)
         return
-    rows = [table.headers, *table.rows, *([table.total] if table.total else [])]
+    rows = [table.headers, *table.rows, *table.footer]
     grid = document.add_table(rows=0, cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    last = len(rows) - 1
+    total_row = 1 + len(table.rows) if table.total else None
     for r, values in enumerate(rows):
-        bold = r == 0 or (table.total is not None and r == last)
+        bold = r in (0, total_row)
         # Row by row: ``table.cell(r, c)`` walks the whole grid each time (slow on long tables).
         for cell, value in zip(grid.add_row().cells, values, strict=True):
             paragraph = cell.paragraphs[0]

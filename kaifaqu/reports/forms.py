@@ -18,9 +18,11 @@ class ReportForm(StyledFormMixin, forms.Form):
     )
     as_of = forms.DateField(label="截至日期（周调度）", required=False)
     city = forms.ModelChoiceField(
-        label="地市（月度报告）", queryset=Region.objects.none(), required=False, empty_label="请选择地市"
+        label="地市（月度报告、月调度分析）", queryset=Region.objects.none(), required=False, empty_label="请选择地市"
     )
-    month = forms.CharField(label="月份（月度报告）", required=False, widget=forms.TextInput(attrs={"type": "month"}))
+    month = forms.CharField(
+        label="月份（月度报告、月调度分析）", required=False, widget=forms.TextInput(attrs={"type": "month"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +52,7 @@ class ReportForm(StyledFormMixin, forms.Form):
         data = super().clean()
         if data.get("kind") == Report.Kind.WEEKLY and not data.get("zone"):
             self.add_error("zone", "周调度需要选择开发区。")
-        if data.get("kind") == Report.Kind.MONTHLY:
+        if data.get("kind") in (Report.Kind.MONTHLY, Report.Kind.INDICATORS):
             if not data.get("city"):
                 self.add_error("city", "月度报告需要选择地市。")
             if not data.get("month"):

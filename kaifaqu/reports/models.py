@@ -1,4 +1,4 @@
-"""Reports the system writes (周调度, 月度项目建设情况): requested, built in the background, kept."""
+"""Reports the system writes (周调度, 月度项目建设情况, 月调度分析): requested, built in the background, kept."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class Report(models.Model):
     class Kind(models.TextChoices):
         WEEKLY = "weekly", "周调度"
         MONTHLY = "monthly", "月度项目建设情况"
+        INDICATORS = "indicators", "月调度分析"
 
     class Status(models.TextChoices):
         PENDING = "pending", "排队中"

@@ -12,12 +12,15 @@ from django.utils import timezone
 from kaifaqu.audit import trail
 from kaifaqu.campaigns.models import Campaign
 from kaifaqu.core.tasks import enqueue
+from kaifaqu.indicators.models import IndicatorReport
+from kaifaqu.indicators.selectors import of_record
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.projects.selectors import latest_plan_year
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import office_covers
 
+from .analysis import indicators_report, indicators_title
 from .builders import Progress, month_end, monthly_report, weekly_report
 from .content import ReportContent
 from .docx import write_docx
@@ -42,26 +45,43 @@ def report_request(
     today = local_today()
     report = Report(kind=kind, zone=zone, region=city, created_by=user)
     if kind == Report.Kind.WEEKLY:
-        if zone is None:
-            raise ValidationError({"zone": "周调度需要选择开发区。"})
-        if not Zone.objects.visible_to(user).filter(pk=zone.pk).exists():
-            raise PermissionDenied("该开发区不在您的管辖范围内。")
-        report.as_of = as_of or today
-        report.year = year or latest_plan_year(Project.objects.visible_to(user).filter(zone=zone))
-        report.title = f"{zone.name}重点项目建设周调度（截至{report.as_of:%Y-%m-%d}）"
+        _weekly_fields(report, user=user, as_of=as_of or today, year=year)
+    elif kind in (Report.Kind.MONTHLY, Report.Kind.INDICATORS):
+        _city_fields(report, user=user, year=year, month=month, today=today)
     else:
-        if city is None or year is None or month is None:
-            raise ValidationError({"city": "月度报告需要选择地市和月份。"})
-        if datetime.date(year, month, 1) > today:
-            raise ValidationError({"month": f"{year}年{month}月还没有开始，不能生成月度报告。"})
-        if not office_covers(user, city):
-            raise PermissionDenied(f"{city.name}的月度报告由市、省主管部门生成；{city.name}不在您的管辖范围内。")
-        report.as_of = min(month_end(year, month), today)
-        report.year, report.month = year, month
-        report.title = f"{city.name}开发区{year}年{month}月项目建设情况"
+        raise ValidationError({"kind": f"未知的报告类型“{kind}”。"})
     report.save()
     enqueue(run_report, report.pk)
     return report
+
+
+def _weekly_fields(report: Report, *, user, as_of: datetime.date, year: int | None) -> None:
+    zone = report.zone
+    if zone is None:
+        raise ValidationError({"zone": "周调度需要选择开发区。"})
+    if not Zone.objects.visible_to(user).filter(pk=zone.pk).exists():
+        raise PermissionDenied("该开发区不在您的管辖范围内。")
+    report.as_of = as_of
+    report.year = year or latest_plan_year(Project.objects.visible_to(user).filter(zone=zone))
+    report.title = f"{zone.name}重点项目建设周调度（截至{report.as_of:%Y-%m-%d}）"
+
+
+def _city_fields(report: Report, *, user, year: int | None, month: int | None, today: datetime.date) -> None:
+    """A city's reports (月度项目建设情况, 月调度分析) are the city's or the province's office's to ask for."""
+    city = report.region
+    name = "月调度分析" if report.kind == Report.Kind.INDICATORS else "月度报告"
+    if city is None or year is None or month is None:
+        raise ValidationError({"city": f"{name}需要选择地市和月份。"})
+    if datetime.date(year, month, 1) > today:
+        raise ValidationError({"month": f"{year}年{month}月还没有开始，不能生成{name}。"})
+    if not office_covers(user, city):
+        raise PermissionDenied(f"{city.name}的{name}由市、省主管部门生成；{city.name}不在您的管辖范围内。")
+    report.as_of = min(month_end(year, month), today)
+    report.year, report.month = year, month
+    if report.kind == Report.Kind.INDICATORS:
+        report.title = indicators_title(city, year, month)
+    else:
+        report.title = f"{city.name}开发区{year}年{month}月项目建设情况"
 
 
 def run_report(report_id: int) -> None:
@@ -89,6 +109,15 @@ def report_content(report: Report, *, progress: Progress) -> ReportContent:
     projects = Project.objects.visible_to(user)
     if report.kind == Report.Kind.WEEKLY:
         return weekly_report(report.zone, projects, as_of=report.as_of, year=report.year, progress=progress)
+    if report.kind == Report.Kind.INDICATORS:
+        return indicators_report(
+            report.region,
+            Zone.objects.visible_to(user),
+            of_record(IndicatorReport.objects.visible_to(user)),  # approved figures, as the matrix shows
+            year=report.year,
+            month=report.month,
+            progress=progress,
+        )
     return monthly_report(
         report.region,
         projects,

@@ -59,6 +59,8 @@ def _sheet(workbook: Workbook, table, names: set[str]) -> None:
         sheet.append([_number(value) for value in table.total])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
+    for row in table.after_total:
+        sheet.append([_number(value) for value in row])
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.border = _BORDER

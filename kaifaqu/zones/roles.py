@@ -19,13 +19,22 @@ class RoleSpec(NamedTuple):
 
 
 OFFICES = ("province", "city", "zone")
-ALL = ("project.change", "project.pipeline", "enterprise.change", "zone.change", "audit.view")
+ALL = (
+    "project.change",
+    "project.pipeline",
+    "enterprise.change",
+    "zone.change",
+    "audit.view",
+    "indicator.report",
+    "indicator.review",
+)
 
 ADMIN = "admin"
 LEADER = "leader"
 PROJECT_OFFICER = "project_officer"
 INVESTMENT_OFFICER = "investment_officer"
 LIAISON_OFFICER = "liaison_officer"
+STATISTICIAN = "statistician"
 ENTERPRISE_USER = "enterprise_user"
 
 DEFAULT_ROLES = (
@@ -46,8 +55,19 @@ DEFAULT_ROLES = (
         "维护本开发区备案前（谋划储备至签约）的招商项目和企业",
     ),
     RoleSpec(LIAISON_OFFICER, "包联干部", ("enterprise.change",), ("zone",), "维护本开发区的企业信息，查看项目"),
+    RoleSpec(
+        STATISTICIAN,
+        "统计员",
+        ("indicator.report", "indicator.review"),
+        OFFICES,
+        "开发区：填报本区月调度指标；市、省：填报全市（全省）数据，审核辖区开发区的月报",
+    ),
     RoleSpec(ENTERPRISE_USER, "企业用户", (), ("enterprise",), "只读：查看本企业的信息和项目"),
 )
+
+
+# Codes added after a role was first created: existing rows (possibly edited) get them once.
+ADDED_LATER = {ADMIN: ("indicator.report", "indicator.review")}
 
 
 def ensure_default_roles(role_model) -> None:

@@ -105,6 +105,17 @@
         yAxis: { type: "category", inverse: true, data: d.labels },
         series: [{ name: "年度完成", type: "bar", data: d.values }, { name: "年度计划", type: "bar", data: d.planned }]
       };
+    },
+    // 月调度: one zone's indicator, this year's months beside last year's.
+    history: function (d) {
+      return {
+        tooltip: { trigger: "axis", renderMode: "richText" },
+        legend: { top: 0 },
+        grid: { left: 60, right: 20, top: 30, bottom: 30 },
+        xAxis: { type: "category", data: d.labels },
+        yAxis: { type: "value", name: d.unit },
+        series: d.series.map(function (s) { return { name: s.name, type: "line", connectNulls: false, data: s.values }; })
+      };
     }
   };
 
@@ -120,7 +131,7 @@
       option.animation = false;  // drawn at once: ready to click, and to print
       chart.setOption(option);
       chart.on("click", function (params) {
-        var url = data.urls[params.dataIndex];
+        var url = data.urls && data.urls[params.dataIndex];
         if (url) { window.location.href = url; }
       });
       holder.dataset.drawn = "1";

@@ -6,9 +6,10 @@ from django.core.management.base import CommandError
 from kaifaqu.core.commands import KaifaquCommand, find_city, parse_month
 from kaifaqu.imports.readers import ReadError
 from kaifaqu.indicators.models import IndicatorReport
-from kaifaqu.indicators.selectors import city_summary, in_units
+from kaifaqu.indicators.selectors import city_summary, in_units, of_record, province_summary
 from kaifaqu.indicators.services import indicators_import
 from kaifaqu.indicators.template import template_title, template_xlsx
+from kaifaqu.regions.selectors import RegionNotFound, region_by_name
 from kaifaqu.zones.models import Zone
 
 
@@ -26,8 +27,10 @@ class Command(KaifaquCommand):
         blank.add_argument("--city", required=True, help="地市，如 吕梁市")
         blank.add_argument("--period", required=True, help="月份 YYYY-MM")
         blank.add_argument("-o", "--output", required=True, help="输出 .xlsx 文件")
-        summary = actions.add_parser("summary", help="一个市某月各开发区的指标、增速、排名和标准表述")
-        summary.add_argument("--city", required=True, help="地市，如 吕梁市")
+        summary = actions.add_parser("summary", help="一个市（或一个省）某月各开发区的指标、增速、排名和标准表述")
+        where = summary.add_mutually_exclusive_group(required=True)
+        where.add_argument("--city", help="地市，如 吕梁市")
+        where.add_argument("--province", help="省，如 山西省（各市汇总、全省排名）")
         summary.add_argument("--period", required=True, help="月份 YYYY-MM")
         summary.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
 
@@ -36,6 +39,8 @@ class Command(KaifaquCommand):
             self._import(options)
         elif action == "template":
             self._template(options)
+        elif options["province"]:
+            self._province_summary(options)
         else:
             self._summary(options)
 
@@ -77,7 +82,7 @@ class Command(KaifaquCommand):
         city = find_city(options["city"])
         year, month = parse_month(options["period"])
         summary = city_summary(
-            city, year=year, month=month, zones=Zone.objects.all(), reports=IndicatorReport.objects.all()
+            city, year=year, month=month, zones=Zone.objects.all(), reports=of_record(IndicatorReport.objects.all())
         )
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
@@ -100,6 +105,52 @@ class Command(KaifaquCommand):
         self.stdout.write("")
         for sentence in summary.sentences:
             self.stdout.write(sentence)
+
+    def _province_summary(self, options) -> None:
+        try:
+            province = region_by_name(options["province"], levels=("province",))
+        except RegionNotFound as exc:
+            raise CommandError(f"未找到省份“{options['province']}”。") from exc
+        year, month = parse_month(options["period"])
+        summary = province_summary(
+            province, year=year, month=month, zones=Zone.objects.all(), reports=of_record(IndicatorReport.objects.all())
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"{province.name}开发区 {year}年1-{month}月主要经济指标（时间进度 {summary.time_progress_pct}%）"
+        )
+        for indicator in summary.indicators:
+            total = summary.zones_total[indicator.pk]
+            if total.value is not None:
+                self.stdout.write(f"\n{indicator.name}（{indicator.unit}）")
+                self._province_lines(summary, indicator)
+        self.stdout.write("")
+        for sentence in summary.sentences:
+            self.stdout.write(sentence)
+
+    def _province_lines(self, summary, indicator) -> None:
+        """Each city's zones added up (beside its 全市), then its zones ranked in the city and the province."""
+        for roll in summary.cities:
+            figures = [(zone, summary.by_zone[zone.pk][indicator.pk]) for zone in roll.zones]
+            figures = [(zone, figure) for zone, figure in figures if figure.value is not None]
+            total, office = roll.zones_total[indicator.pk], roll.region[indicator.pk]
+            line = f"  {roll.city.name}"
+            if total.value is not None:
+                line += f" {len(figures)}个开发区：{_figure_text(total, indicator)}"
+            if office.value is not None:
+                line += f"（全市 {in_units(office.value, indicator)}，同比 {_pct(office.growth_pct)}）"
+            self.stdout.write(line)
+            for zone, figure in figures:
+                ranks = f"市内第 {figure.rank or '—'} 名，全省第 {figure.province_rank or '—'} 名"
+                completion = f"目标完成 {_pct(figure.target_completion_pct)}"
+                self.stdout.write(f"    {zone.display_name}：{_figure_text(figure, indicator)}，{completion}，{ranks}")
+
+
+def _figure_text(figure, indicator) -> str:
+    growth = f"同比 {_pct(figure.growth_pct)}，比全省 {_pp(figure.pp_vs_region)}"
+    return f"{in_units(figure.value, indicator)}，{growth}"
 
 
 def _pct(value) -> str:

@@ -1,0 +1,237 @@
+"""A zone reports its month, the city reviews it: checks, notes on outliers, locking, revisions,
+deadlines and 催报, and the matrix counting only approved figures."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kaifaqu.conftest import PASSWORD, make_user
+from kaifaqu.indicators import services
+from kaifaqu.indicators.models import AnnualTarget, Indicator, IndicatorReport, ReportReminder
+from kaifaqu.indicators.reporting import due_on, reporting_status
+from kaifaqu.indicators.selectors import city_summary, of_record
+from kaifaqu.regions.models import Region
+from kaifaqu.zones import roles
+from kaifaqu.zones.models import Unit, Zone
+from kaifaqu.zones.services import unit_for_region
+
+APPROVED = IndicatorReport.Status.APPROVED
+
+
+@pytest.fixture
+def lvliang(db):
+    return Region.objects.get(code="141100")
+
+
+@pytest.fixture
+def zone_statistician(xiaoyi):
+    return make_user("xiaoyi-stats", Unit.objects.get(zone=xiaoyi), roles.STATISTICIAN)
+
+
+@pytest.fixture
+def city_statistician(xiaoyi, lvliang):
+    return make_user("lvliang-stats", unit_for_region(region=lvliang), roles.STATISTICIAN)
+
+
+def by_name(name: str) -> Indicator:
+    return Indicator.objects.get(name=name)
+
+
+def full_month(month: int = 3, **changes) -> dict[int, dict]:
+    """Every indicator that counts in evaluation reported, 35 a month against last year's 30 (+16.7%)."""
+    figures = {
+        indicator.pk: {"value": Decimal(35 * month), "last_year": Decimal(30 * month), "growth_pct": None, "note": ""}
+        for indicator in Indicator.objects.filter(in_evaluation=True)
+    }
+    for name, given in changes.items():
+        figures.setdefault(by_name(name).pk, {"value": None, "last_year": None, "growth_pct": None, "note": ""})
+        figures[by_name(name).pk].update(given)
+    return figures
+
+
+def fill(user, zone, month=3, submit=True, **changes):
+    return services.report_fill(
+        user=user, owner=zone, year=2026, month=month, figures=full_month(month, **changes), submit=submit
+    )
+
+
+def test_a_zone_never_reviews_its_own_figures(zone_statistician, city_statistician, xiaoyi, lvliang):
+    assert services.can_fill(zone_statistician, xiaoyi)
+    assert not services.can_review(zone_statistician, xiaoyi)  # the role says review; a zone unit drops it
+    assert services.can_review(city_statistician, xiaoyi)
+    assert services.can_fill(city_statistician, lvliang) and not services.can_fill(zone_statistician, lvliang)
+
+
+def test_submitting_needs_every_evaluated_figure_and_possible_values(zone_statistician, xiaoyi):
+    added = by_name("规上工业增加值")
+    figures = full_month()
+    figures[added.pk]["value"] = None
+    figures[by_name("工业投资").pk]["value"] = Decimal("-1")
+    with pytest.raises(ValidationError) as refused:
+        services.report_fill(user=zone_statistician, owner=xiaoyi, year=2026, month=3, figures=figures, submit=True)
+    errors = refused.value.message_dict
+    assert errors[f"value_{added.pk}"] == ["必须填写（计入考核的指标）"]
+    assert errors[f"value_{by_name('工业投资').pk}"] == ["不能为负数"]
+    assert not IndicatorReport.objects.exists()  # nothing written
+    # A draft may be incomplete.
+    draft = services.report_fill(
+        user=zone_statistician,
+        owner=xiaoyi,
+        year=2026,
+        month=3,
+        figures={added.pk: {"value": Decimal(10)}},
+        submit=False,
+    )
+    assert draft.status == IndicatorReport.Status.DRAFT
+
+
+def test_cumulative_below_last_month_is_refused(zone_statistician, city_statistician, xiaoyi):
+    fill(zone_statistician, xiaoyi, month=2, 规上工业增加值={"value": Decimal("50")})
+    with pytest.raises(ValidationError) as refused:
+        fill(zone_statistician, xiaoyi, month=3, 规上工业增加值={"value": Decimal("40")})
+    key = f"value_{by_name('规上工业增加值').pk}"
+    assert refused.value.message_dict[key] == ["1-3月累计 40.00 小于1-2月累计 50.00，累计数不应减少"]
+
+
+def test_an_outlier_is_kept_only_with_a_note(zone_statistician, xiaoyi):
+    tax = by_name("税收收入")
+    with pytest.raises(ValidationError) as refused:
+        fill(zone_statistician, xiaoyi, 税收收入={"value": Decimal("300"), "last_year": Decimal("100")})
+    assert refused.value.message_dict[f"note_{tax.pk}"] == [
+        "同比增长 200.0%，超过 ±50%，请核实；确认无误请在“说明”中写明原因"
+    ]
+    report = fill(
+        zone_statistician, xiaoyi, 税收收入={"value": Decimal("300"), "last_year": Decimal("100"), "note": "一次性入库"}
+    )
+    assert report.values.get(indicator=tax).note == "一次性入库"
+
+
+def test_month_on_month_outlier_compares_the_months_own_amounts(zone_statistician, xiaoyi):
+    """1-2月 40 → 1-3月 200: March alone is 160 against February's 20 (+700%)."""
+    fill(zone_statistician, xiaoyi, month=1, 工业投资={"value": Decimal("20"), "last_year": Decimal("20")})
+    fill(zone_statistician, xiaoyi, month=2, 工业投资={"value": Decimal("40"), "last_year": Decimal("40")})
+    with pytest.raises(ValidationError) as refused:
+        fill(zone_statistician, xiaoyi, month=3, 工业投资={"value": Decimal("200"), "last_year": Decimal("190")})
+    assert "当月数比上月当月数变化 +700.0%" in refused.value.message_dict[f"note_{by_name('工业投资').pk}"][0]
+
+
+def test_review_approves_locks_and_returns(zone_statistician, city_statistician, xiaoyi):
+    report = fill(zone_statistician, xiaoyi)
+    assert report.status == IndicatorReport.Status.SUBMITTED
+    with pytest.raises(PermissionDenied):  # submitted: waiting for the city
+        fill(zone_statistician, xiaoyi)
+    with pytest.raises(PermissionDenied):
+        services.report_approve(user=zone_statistician, report=report)
+    services.report_approve(user=city_statistician, report=report)
+    report.refresh_from_db()
+    assert report.locked
+    with pytest.raises(PermissionDenied, match="已审核，已锁定"):
+        fill(zone_statistician, xiaoyi)
+    with pytest.raises(ValidationError, match="退回原因"):
+        services.report_return(user=city_statistician, report=report, comment="  ")
+    services.report_return(user=city_statistician, report=report, comment="税收收入与税务口径不一致")
+    report.refresh_from_db()
+    assert (report.status, report.comment) == (IndicatorReport.Status.RETURNED, "税收收入与税务口径不一致")
+    again = fill(zone_statistician, xiaoyi, 税收收入={"value": Decimal("104")})
+    assert again.version == 2
+    history = [(r.version, r.status, r.note) for r in again.revisions.order_by("at", "pk")]
+    assert history == [
+        (1, "submitted", "报送"),
+        (1, "approved", "审核通过"),
+        (1, "returned", "退回：税收收入与税务口径不一致"),
+        (2, "submitted", "报送"),
+    ]
+    assert again.revisions.first().figures["税收收入"]["value"] == "105.0000"  # the first version is kept
+
+
+def test_deadline_overdue_and_reminders(zone_statistician, city_statistician, xiaoyi, tunliu, lvliang, settings):
+    settings.KAIFAQU_INDICATOR_DUE_DAY = 8
+    assert due_on(lvliang, 2026, 3) == datetime.date(2026, 4, 8)
+    with pytest.raises(PermissionDenied):
+        services.deadline_set(user=zone_statistician, region=lvliang, year=2026, month=3, day=datetime.date(2026, 4, 5))
+    services.deadline_set(user=city_statistician, region=lvliang, year=2026, month=3, day=datetime.date(2026, 4, 5))
+    assert due_on(lvliang, 2026, 3) == datetime.date(2026, 4, 5)
+    fill(zone_statistician, xiaoyi, submit=False)  # a draft is still late
+    rows = reporting_status(
+        lvliang,
+        year=2026,
+        month=3,
+        zones=Zone.objects.all(),
+        reports=IndicatorReport.objects.all(),
+        today=datetime.date(2026, 4, 6),
+    )
+    assert [(row.zone.display_name, row.status_label, row.overdue) for row in rows] == [("孝义经开区", "草稿", True)]
+    sent = services.reminders_send(
+        user=city_statistician, city=lvliang, year=2026, month=3, today=datetime.date(2026, 4, 6)
+    )
+    assert [reminder.zone for reminder in sent] == [xiaoyi]  # 屯留 is in 长治, not this city
+    with pytest.raises(PermissionDenied):
+        services.reminders_send(
+            user=zone_statistician, city=lvliang, year=2026, month=3, today=datetime.date(2026, 4, 6)
+        )
+    assert ReportReminder.objects.count() == 1
+
+
+def test_targets_are_set_by_the_city(zone_statistician, city_statistician, xiaoyi):
+    added = by_name("规上工业增加值")
+    with pytest.raises(PermissionDenied):
+        services.targets_save(user=zone_statistician, year=2026, values={(xiaoyi.pk, added.pk): Decimal(100)})
+    assert services.targets_save(user=city_statistician, year=2026, values={(xiaoyi.pk, added.pk): Decimal(100)}) == 1
+    assert services.targets_save(user=city_statistician, year=2026, values={(xiaoyi.pk, added.pk): None}) == 1
+    assert not AnnualTarget.objects.exists()
+
+
+def test_pages_reporter_fills_city_approves_matrix_counts_it(client, zone_statistician, city_statistician, xiaoyi):
+    added = by_name("规上工业增加值")
+    client.login(username="xiaoyi-stats", password=PASSWORD)
+    post = {"zone": xiaoyi.pk, "period": "2026-03", "action": "submit"}
+    post |= {f"value_{pk}": given["value"] for pk, given in full_month().items()}
+    post |= {f"last_year_{pk}": given["last_year"] for pk, given in full_month().items()}
+    post[f"value_{added.pk}"], post[f"last_year_{added.pk}"] = "400", "100"  # +300%: refused without a note
+    page = client.post("/indicators/fill/", post)
+    assert page.status_code == 400
+    assert "同比增长 300.0%，超过 ±50%" in page.content.decode()
+    post[f"note_{added.pk}"] = "新投产项目集中释放产能"
+    assert client.post("/indicators/fill/", post).status_code == 302
+    client.logout()
+
+    client.login(username="lvliang-stats", password=PASSWORD)
+    matrix = client.get("/indicators/", {"city": "141100", "period": "2026-03"}).content.decode()
+    assert "还没有已审核的月报" in matrix  # submitted is not yet counted
+    report = IndicatorReport.objects.get(zone=xiaoyi)
+    assert client.post(f"/indicators/reports/{report.pk}/review/", {"action": "approve"}).status_code == 302
+    matrix = client.get("/indicators/", {"city": "141100", "period": "2026-03"}).content.decode()
+    assert 'data-cell="规上工业增加值">400.00<' in matrix
+
+
+def test_zone_users_cannot_edit_the_catalogue(client, zone_statistician, city_statistician):
+    client.login(username="xiaoyi-stats", password=PASSWORD)
+    assert client.get("/indicators/catalogue/new/").status_code == 403
+    client.logout()
+    client.login(username="lvliang-stats", password=PASSWORD)
+    page = client.post(
+        "/indicators/catalogue/new/",
+        {"name": "技术合同成交额", "unit": "亿元", "kind": "amount", "cumulative": "on", "decimals": 2, "order": 200},
+    )
+    assert page.status_code == 302
+    assert Indicator.objects.get(name="技术合同成交额").unit == "亿元"
+
+
+def test_last_years_report_is_the_base_when_no_growth_is_given(xiaoyi, lvliang):
+    """Past years loaded from their tables give this year's bare figures a growth."""
+    added = by_name("规上工业增加值")
+    for year, value in ((2025, "40.00"), (2026, "45.00")):
+        report = IndicatorReport.objects.create(zone=xiaoyi, region=xiaoyi.region, year=year, month=3, status=APPROVED)
+        report.values.create(indicator=added, value=Decimal(value))
+    summary = city_summary(
+        lvliang, year=2026, month=3, zones=Zone.objects.all(), reports=of_record(IndicatorReport.objects.all())
+    )
+    assert summary.by_zone[xiaoyi.pk][added.pk].growth_pct == Decimal("12.5")
+    # A draft of last year is not a figure of record: no base.
+    IndicatorReport.objects.filter(year=2025).update(status=IndicatorReport.Status.DRAFT)
+    summary = city_summary(
+        lvliang, year=2026, month=3, zones=Zone.objects.all(), reports=of_record(IndicatorReport.objects.all())
+    )
+    assert summary.by_zone[xiaoyi.pk][added.pk].growth_pct is None
