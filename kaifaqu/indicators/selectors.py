@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
@@ -431,16 +432,17 @@ def _month_figures(
     )
     current: dict[tuple, list] = {}
     before: dict[tuple, Decimal] = {}
-    for report_year, zone_id, region_code, indicator_id, value, last_year, growth in IndicatorValue.objects.filter(
-        report__in=wanted
-    ).values_list(
-        "report__year", "report__zone_id", "report__region_id", "indicator_id", "value", "last_year", "growth_pct"
-    ):
+    rows = (
+        IndicatorValue.objects.filter(report__in=wanted)
+        .annotate(**{f"{name}_text": Cast(name, CharField()) for name in ("value", "last_year", "growth_pct")})
+        .values_list("report__year", "report__zone_id", "report__region_id", "indicator_id", *TEXT_FIGURES)
+    )
+    for report_year, zone_id, region_code, indicator_id, value, last_year, growth in rows:
         key = (zone_id, region_code if zone_id is None else None, indicator_id)
         if report_year == year:
-            current[key] = [value, last_year, growth]
+            current[key] = [_decimal(value), _decimal(last_year), _decimal(growth)]
         else:
-            before[key] = value
+            before[key] = _decimal(value)
     by_zone: dict[tuple[int, int], Stored] = {}
     by_office: dict[tuple[str, int], Stored] = {}
     for (zone_id, region_code, indicator_id), stored in current.items():
@@ -451,6 +453,15 @@ def _month_figures(
         else:
             by_zone[(zone_id, indicator_id)] = tuple(stored)
     return by_zone, by_office
+
+
+# Figures read as text and made Decimal here: Django's per-value decimal converters were most
+# of a province summary's time (bench/indicators.py), and text is exact on both databases.
+TEXT_FIGURES = ("value_text", "last_year_text", "growth_pct_text")
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def _targets(zone_ids: list[int], year: int) -> dict[tuple[int, int], Decimal]:

@@ -45,7 +45,7 @@ from .reporting import (
     revisions,
     visible_value_rows,
 )
-from .selectors import city_summary, of_record, zone_history
+from .selectors import behind_schedule, city_summary, of_record, province_summary, zone_history
 from .template import template_title, template_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -394,13 +394,25 @@ def _float(value: Decimal | None) -> float | None:
 
 @login_required
 def rankings(request):
+    """By growth, among the city's zones, or (``scope=province``) among all the province's zones in scope."""
     city, year, month, cities = _choice(request)
-    summary = _summary(request.user, city, year, month)
+    province_wide = request.GET.get("scope") == "province"
+    if province_wide:
+        summary = province_summary(
+            Region.objects.get(code=city.code[:2] + "0000"),
+            year=year,
+            month=month,
+            zones=Zone.objects.visible_to(request.user),
+            reports=of_record(IndicatorReport.objects.visible_to(request.user)),
+        )
+    else:
+        summary = _summary(request.user, city, year, month)
     chosen = next((i for i in summary.indicators if str(i.pk) == request.GET.get("indicator")), None)
     chosen = chosen or next((i for i in summary.indicators if i.in_evaluation), summary.indicators[0])
+    attribute = "province_rank" if province_wide else "rank"
     ranked = sorted(
         ((zone, summary.by_zone[zone.pk][chosen.pk]) for zone in summary.zones),
-        key=lambda pair: (pair[1].rank is None, pair[1].rank or 0, pair[0].name),
+        key=lambda pair: (getattr(pair[1], attribute) is None, getattr(pair[1], attribute) or 0, pair[0].name),
     )
     context = _page(
         request,
@@ -411,6 +423,10 @@ def rankings(request):
         summary=summary,
         chosen=chosen,
         ranked=ranked,
+        province_wide=province_wide,
+        city_rolls=[(roll.city, roll.zones_total[chosen.pk], roll.region[chosen.pk]) for roll in summary.cities]
+        if province_wide
+        else [],
         total=summary.zones_total[chosen.pk],
         region=summary.region[chosen.pk],
     )
@@ -419,8 +435,6 @@ def rankings(request):
 
 @login_required
 def behind(request):
-    from .selectors import behind_schedule
-
     city, year, month, cities = _choice(request)
     summary = _summary(request.user, city, year, month)
     context = _page(request, city, year, month, cities, summary=summary, behind=behind_schedule(summary))

@@ -235,3 +235,20 @@ def test_last_years_report_is_the_base_when_no_growth_is_given(xiaoyi, lvliang):
         lvliang, year=2026, month=3, zones=Zone.objects.all(), reports=of_record(IndicatorReport.objects.all())
     )
     assert summary.by_zone[xiaoyi.pk][added.pk].growth_pct is None
+
+
+def test_rankings_page_in_the_city_and_the_province(client, admin_user, xiaoyi, tunliu):
+    added = by_name("规上工业增加值")
+    for zone, value, last in ((xiaoyi, "33", "30"), (tunliu, "42", "40")):
+        report = IndicatorReport.objects.create(zone=zone, region=zone.region, year=2026, month=3, status=APPROVED)
+        report.values.create(indicator=added, value=Decimal(value), last_year=Decimal(last))
+    client.force_login(admin_user)
+    query = {"city": "141100", "period": "2026-03", "indicator": added.pk}
+    city = client.get("/indicators/rankings/", query).content.decode()
+    assert "孝义经开区" in city and "屯留经开区" not in city
+    province = client.get("/indicators/rankings/", query | {"scope": "province"}).content.decode()
+    # 孝义 +10.0% ranks first in the province, 屯留 +5.0% second; each is first in its city.
+    rows = [line for line in province.splitlines() if "经开区</a>" in line]
+    assert ["孝义经开区" in rows[0], "屯留经开区" in rows[1]] == [True, True]
+    assert "<td>1</td><td>1</td>" in rows[0] and "<td>2</td><td>1</td>" in rows[1]
+    assert 'data-testid="city-rolls"' in province
