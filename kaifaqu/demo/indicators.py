@@ -1,9 +1,10 @@
 """Demo figures of the monthly dispatch: last year and this year to date for every demo zone.
 
-The month being reported now (last month) is left mid-round so the pages have something to
-show: most zones approved, one submitted and waiting for review, one still a draft, one not
-reported at all (overdue once the deadline has passed). Figures are made up from a seeded
-random generator, in the ranges Shanxi's zones report.
+The month being reported now (last month) is left mid-round in 吕梁, where the demo's
+statisticians work: 孝义 has not reported (stats-xiaoyi fills it; overdue once the deadline
+has passed), one zone has submitted (stats-lvliang reviews it), one is still a draft.
+Figures are made up from a seeded random generator, in the ranges Shanxi's zones report;
+each zone grows at its own steady pace, so a month's own amount moves smoothly.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from decimal import Decimal
 from kaifaqu.indicators.models import AnnualTarget, Indicator, IndicatorReport, IndicatorValue, ReportRevision
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
+
+MID_ROUND_CITY = "141100"  # 吕梁
+MISSING_ZONE = "孝义经开区"
 
 # Indicator name → (low, high) of a zone's yearly figure, in the indicator's unit.
 YEARLY = {
@@ -39,67 +43,80 @@ def demo_indicators(*, today, admin) -> int:
     rng = random.Random(2026)
     indicators = [i for i in Indicator.objects.filter(active=True) if i.name in YEARLY]
     year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-    zones = list(Zone.objects.order_by("region__code", "name"))
+    zones = list(Zone.objects.select_related("region").order_by("region__code", "name"))
+    statuses = _current_statuses(zones)
     reports: list[IndicatorReport] = []
     values: list[tuple[int, IndicatorValue]] = []
-    for index, zone in enumerate(zones):
+    by_city: dict[tuple[str, tuple[int, int]], dict[int, Decimal]] = {}
+    for zone in zones:
         size = rng.uniform(0.3, 1.0)
-        growth = rng.uniform(-0.12, 0.22)
+        paces = {i.pk: rng.uniform(-0.12, 0.22) for i in indicators}
         for when in _months(year, month):
-            status = _status(index, when == (year, month))
+            figures = _figures(indicators, size, paces, when, year)
+            city_sum = by_city.setdefault((zone.region.code[:4] + "00", when), {})
+            for value in figures:
+                city_sum[value.indicator_id] = city_sum.get(value.indicator_id, Decimal(0)) + value.value
+            current = when == (year, month)
+            status = (
+                statuses.get(zone.pk, IndicatorReport.Status.APPROVED) if current else IndicatorReport.Status.APPROVED
+            )
             if status is None:
                 continue
             reports.append(IndicatorReport(zone=zone, region=zone.region, year=when[0], month=when[1], status=status))
-            values += [(len(reports) - 1, v) for v in _figures(indicators, size, growth, when, year, rng)]
-        for indicator in indicators:
-            if indicator.in_evaluation:
-                low, high = YEARLY[indicator.name]
-                planned = (low + (high - low) * size) * rng.uniform(1.0, 1.15)
-                AnnualTarget.objects.create(zone=zone, indicator=indicator, year=year, value=_round(planned, indicator))
-    _region_reports(indicators, zones, year, month, rng, reports, values)
+            values += [(len(reports) - 1, value) for value in figures]
+        _targets(zone, indicators, size, year, rng)
+    _region_reports(indicators, by_city, year, rng, reports, values)
     _write(reports, values, admin)
     return len(reports)
+
+
+def _current_statuses(zones: list[Zone]) -> dict[int, str | None]:
+    """吕梁 mid-round: 孝义 missing, the next zone submitted, the one after a draft."""
+    city_zones = [zone for zone in zones if zone.region.code.startswith(MID_ROUND_CITY[:4])]
+    others = [zone for zone in city_zones if zone.short_name != MISSING_ZONE]
+    statuses: dict[int, str | None] = {zone.pk: None for zone in city_zones if zone.short_name == MISSING_ZONE}
+    for zone, status in zip(others, (IndicatorReport.Status.SUBMITTED, IndicatorReport.Status.DRAFT), strict=False):
+        statuses[zone.pk] = status
+    return statuses
 
 
 def _months(year: int, month: int) -> list[tuple[int, int]]:
     return [(year - 1, m) for m in range(1, 13)] + [(year, m) for m in range(1, month + 1)]
 
 
-def _status(index: int, current: bool) -> str | None:
-    """This month: zones 1, 2 and 3 (by order) are mid-round; everything earlier is approved."""
-    if not current:
-        return IndicatorReport.Status.APPROVED
-    return {1: IndicatorReport.Status.SUBMITTED, 2: IndicatorReport.Status.DRAFT, 3: None}.get(
-        index, IndicatorReport.Status.APPROVED
-    )
-
-
-def _figures(indicators, size: float, growth: float, when, year: int, rng) -> list[IndicatorValue]:
+def _figures(indicators, size: float, paces: dict[int, float], when, year: int) -> list[IndicatorValue]:
     out = []
     for indicator in indicators:
         low, high = YEARLY[indicator.name]
         yearly = low + (high - low) * size
         if when[0] == year:
-            yearly *= 1 + growth + rng.uniform(-0.03, 0.03)
+            yearly *= 1 + paces[indicator.pk]
         share = SHAPE[when[1] - 1] if indicator.cumulative else 1.0
         out.append(IndicatorValue(indicator=indicator, value=_round(yearly * share, indicator)))
     return out
 
 
-def _region_reports(indicators, zones, year: int, month: int, rng, reports: list, values: list) -> None:
-    """全市 figures: the city bigger than its zones, growing at its own pace (approved every month)."""
-    cities = sorted({zone.region.code[:4] + "00" for zone in zones})
-    for region in Region.objects.filter(code__in=cities).order_by("code"):
-        size, growth = rng.uniform(0.9, 1.0), rng.uniform(-0.02, 0.08)
-        for when in _months(year, month):
-            approved = IndicatorReport.Status.APPROVED
-            reports.append(IndicatorReport(zone=None, region=region, year=when[0], month=when[1], status=approved))
-            values += [(len(reports) - 1, _scale(v, 2.4)) for v in _figures(indicators, size, growth, when, year, rng)]
+def _targets(zone: Zone, indicators, size: float, year: int, rng) -> None:
+    for indicator in indicators:
+        if indicator.in_evaluation:
+            low, high = YEARLY[indicator.name]
+            planned = (low + (high - low) * size) * rng.uniform(1.0, 1.15)
+            AnnualTarget.objects.create(zone=zone, indicator=indicator, year=year, value=_round(planned, indicator))
 
 
-def _scale(value: IndicatorValue, factor: float) -> IndicatorValue:
-    value.value = _round(float(value.value) * factor, value.indicator)
-    return value
+def _region_reports(indicators, by_city, year: int, rng, reports: list, values: list) -> None:
+    """全市 figures: the zones and the rest of the city (about 60% more), the rest at its own pace."""
+    regions = {region.code: region for region in Region.objects.filter(code__in={code for code, _ in by_city})}
+    paces = {code: rng.uniform(0.94, 1.04) for code in sorted(regions)}
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    for (code, when), sums in sorted(by_city.items()):
+        approved = IndicatorReport.Status.APPROVED
+        reports.append(IndicatorReport(zone=None, region=regions[code], year=when[0], month=when[1], status=approved))
+        factor = 1.6 * (paces[code] if when[0] == year else 1)
+        values += [
+            (len(reports) - 1, IndicatorValue(indicator=by_pk[pk], value=_round(float(total) * factor, by_pk[pk])))
+            for pk, total in sums.items()
+        ]
 
 
 def _round(amount: float, indicator: Indicator) -> Decimal:

@@ -11,6 +11,7 @@ from django import forms
 from kaifaqu.core.forms import ServiceModelForm, StyledFormMixin
 
 from .models import Indicator, IndicatorValue
+from .selectors import in_units
 
 FIELDS = ("value", "last_year", "growth_pct", "note")
 PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -51,10 +52,12 @@ class FiguresForm(StyledFormMixin, forms.Form):
             self.initial.update(_initial(indicator, value, last_year.get(indicator.pk)))
         self.style_fields()
 
+    warnings: dict[int, str] = {}  # set by the view: outliers among the figures on record, for the reviewer
+
     def rows(self):
-        """(indicator, value field, last-year field, growth field, note field) for the template."""
+        """(indicator, value, last-year, growth and note fields, warning) for the template."""
         for indicator in self.indicators:
-            yield indicator, *(self[f"{name}_{indicator.pk}"] for name in FIELDS)
+            yield indicator, *(self[f"{name}_{indicator.pk}"] for name in FIELDS), self.warnings.get(indicator.pk, "")
 
     def figures(self) -> dict[int, dict]:
         return {
@@ -65,12 +68,13 @@ class FiguresForm(StyledFormMixin, forms.Form):
 
 
 def _initial(indicator: Indicator, stored: IndicatorValue | None, last_year: Decimal | None) -> dict:
+    """Figures shown in the indicator's own decimals (never 4E+1 or 234.8800)."""
     pk = indicator.pk
     if stored is None:
-        return {f"last_year_{pk}": last_year} if last_year is not None else {}
+        return {f"last_year_{pk}": in_units(last_year, indicator)} if last_year is not None else {}
     return {
-        f"value_{pk}": stored.value.normalize(),
-        f"last_year_{pk}": stored.last_year.normalize() if stored.last_year is not None else last_year,
+        f"value_{pk}": in_units(stored.value, indicator),
+        f"last_year_{pk}": in_units(stored.last_year if stored.last_year is not None else last_year, indicator),
         f"growth_pct_{pk}": stored.growth_pct,
         f"note_{pk}": stored.note,
     }
@@ -133,13 +137,19 @@ class IndicatorForm(ServiceModelForm):
             "order",
             "active",
         ]
+        error_messages = {"name": {"unique": "已有同名指标，请换一个名称，或编辑已有的指标。"}}
 
 
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label="指标表文件", help_text="本系统导出的填报模板，或市里常用的汇总表（.xlsx、.xls、.csv）"
     )
-    period = forms.CharField(label="月份", required=False, help_text="YYYY-MM；表格标题写明了月份时可不填")
+    period = forms.CharField(
+        label="月份",
+        required=False,
+        help_text="表格标题写明了月份时可不填",
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
     dry_run = forms.BooleanField(label="只检查，不写入", required=False)
 
     def clean_period(self):

@@ -104,7 +104,15 @@ def _parse_sheet(name, rows, indicators, *, city, period, zones, result: ParsedT
     if header_at is None or header_at + 1 >= len(rows):
         return  # a sheet of notes, or empty
     titles = [normal_text(cell) for row in rows[:header_at] for cell in row if cell is not None]
-    sheet_period = period or _period_in(titles)
+    titled = _period_in(titles)
+    if period and titled and period != titled:
+        # A table of 1-10月 loaded as November would store October's figures under the wrong month.
+        result.errors.append(
+            f"工作表“{name}”标题: 标题注明的是{titled[0]}年1-{titled[1]}月，"
+            f"与指定的月份{period[0]}年{period[1]}月不一致"
+        )
+        return
+    sheet_period = period or titled
     top, sub = rows[header_at], rows[header_at + 1]
     columns, problems = _columns(top, sub, indicators)
     for problem in problems:
@@ -125,9 +133,6 @@ def _parse_sheet(name, rows, indicators, *, city, period, zones, result: ParsedT
         row_period = _row_period(row, period_col, sheet_period, index, result)
         if row_period is None:
             continue
-        owner = _owner(written, city, zones, index, result)
-        if owner is None:
-            continue
         figures: dict[int, dict[str, Decimal | None]] = {}
         for col, cell in columns.items():
             raw = row[col] if col < len(row) else None
@@ -135,7 +140,10 @@ def _parse_sheet(name, rows, indicators, *, city, period, zones, result: ParsedT
             if value is not _BAD:
                 figures.setdefault(cell.indicator.pk, {})[cell.field] = value
         if not any(value is not None for given in figures.values() for value in given.values()):
-            continue  # a zone left blank in the template: nothing reported
+            continue  # a zone (or 全市) left blank in the template: nothing reported
+        owner = _owner(written, city, zones, index, result)
+        if owner is None:
+            continue
         result.rows.append(Row(name, index, owner, row_period[0], row_period[1], figures))
 
 

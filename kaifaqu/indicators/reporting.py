@@ -140,3 +140,24 @@ def visible_value_rows(report: IndicatorReport | None) -> dict[int, IndicatorVal
     if report is None:
         return {}
     return {value.indicator_id: value for value in report.values.all()}
+
+
+def stored_warnings(report: IndicatorReport | None) -> dict[int, str]:
+    """The outliers among a report's figures, shown to the reviewer beside the reporter's note."""
+    from .checks import check_figures
+
+    if report is None:
+        return {}
+    owner = report.zone or report.region
+    figures = {
+        value.indicator_id: {"value": value.value, "last_year": value.last_year, "growth_pct": value.growth_pct}
+        for value in report.values.all()
+    }
+    checked = check_figures(
+        indicators=list(Indicator.objects.filter(active=True)),
+        month=report.month,
+        figures=figures,
+        earlier=earlier_figures(owner, report.year, report.month),
+        required=set(),
+    )
+    return checked.warnings

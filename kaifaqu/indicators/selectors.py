@@ -25,7 +25,10 @@ TENTH = Decimal("0.1")
 
 
 def one_decimal(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(TENTH, rounding=ROUND_HALF_UP)
+    """One decimal, half up; a tiny negative is 0.0, never -0.0."""
+    if value is None:
+        return None
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP) + 0
 
 
 def in_units(value: Decimal | None, indicator: Indicator) -> Decimal | None:
@@ -37,63 +40,6 @@ def in_units(value: Decimal | None, indicator: Indicator) -> Decimal | None:
 def of_record(reports: QuerySet[IndicatorReport]) -> QuerySet[IndicatorReport]:
     """The figures the city's tables count: approved reports (drafts and submitted ones wait for review)."""
     return reports.filter(status=IndicatorReport.Status.APPROVED)
-
-
-@dataclass
-class MonthRow:
-    month: int
-    value: Decimal | None = None
-    last_year: Decimal | None = None
-    growth_pct: Decimal | None = None
-    this_month: Decimal | None = None  # the month's own amount (累计 − 上月累计)
-
-
-@dataclass
-class History:
-    indicator: Indicator
-    year: int
-    months: list[MonthRow]
-    target: Decimal | None
-
-    @property
-    def latest(self) -> MonthRow | None:
-        reported = [row for row in self.months if row.value is not None]
-        return reported[-1] if reported else None
-
-
-def zone_history(zone: Zone, indicator: Indicator, *, year: int, reports: QuerySet[IndicatorReport]) -> History:
-    """One indicator of one zone, month by month, this year beside last year (``reports`` scoped)."""
-    stored: dict[tuple[int, int], IndicatorValue] = {
-        (value.report.year, value.report.month): value
-        for value in IndicatorValue.objects.filter(
-            indicator=indicator, report__in=reports.filter(zone=zone, year__in=(year, year - 1))
-        ).select_related("report")
-    }
-    months = []
-    for month in range(1, 13):
-        this, last = stored.get((year, month)), stored.get((year - 1, month))
-        figure = Figure.of(this, None)
-        row = MonthRow(month, figure.value, figure.base if this else (last.value if last else None), figure.growth_pct)
-        if this is not None and row.last_year is None and last is not None:
-            row.last_year = last.value
-        if row.growth_pct is None and row.value is not None and row.last_year:
-            row.growth_pct = one_decimal((row.value / row.last_year - 1) * 100)
-        months.append(row)
-    _month_amounts(months, indicator)
-    target = AnnualTarget.objects.filter(zone=zone, indicator=indicator, year=year).values_list("value", flat=True)
-    return History(indicator, year, months, target.first())
-
-
-def _month_amounts(months: list[MonthRow], indicator: Indicator) -> None:
-    if not indicator.cumulative:
-        return
-    previous = Decimal(0)
-    for row in months:
-        if row.value is None:
-            previous = None
-            continue
-        row.this_month = None if previous is None else row.value - previous
-        previous = row.value
 
 
 @dataclass

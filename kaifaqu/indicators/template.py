@@ -1,6 +1,8 @@
-"""The product's Excel template for a month's figures: the city table's own layout, so the same
-importer reads it back. Zones are listed by full name, with a 全市 row for the office's figures;
-figures already on record are filled in (a template is also how a month is corrected)."""
+"""The product's Excel table of a month's figures: the city table's own layout, so the same
+importer reads it back. Zones are listed by full name, then the zones' 合计 (skipped on import)
+and a 全市 row for the office's figures. Figures on record (approved) are filled in, with last
+year's same period and the growth as the matrix shows them (a template is also how a month is
+corrected)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from openpyxl.utils import get_column_letter
 
 from kaifaqu.regions.models import Region
 
-from .models import Indicator, IndicatorReport, IndicatorValue
+from .models import Indicator
+from .selectors import city_summary, in_units, of_record
 
 SUB_COLUMNS = (("value", "本年累计"), ("last_year", "上年同期"), ("growth_pct", "同比增长（%）"))
 _THIN = Side(style="thin", color="999999")
@@ -23,10 +26,11 @@ def template_title(city: Region, year: int, month: int) -> str:
     return f"{city.name}开发区{year}年1-{month}月主要经济指标完成情况表"
 
 
-def template_xlsx(city: Region, zones, *, year: int, month: int, indicators: list[Indicator] | None = None) -> bytes:
-    indicators = indicators or list(Indicator.objects.filter(active=True))
-    zones = list(zones.filter(region__code__startswith=city.scope_prefix).order_by("region__code", "name"))
-    stored = _stored(city, zones, year, month)
+def template_xlsx(city: Region, zones, reports, *, year: int, month: int) -> bytes:
+    """``zones`` and ``reports`` already scoped; only approved reports count, as on the matrix."""
+    zones = zones.filter(region__code__startswith=city.scope_prefix).order_by("region__code", "name")
+    summary = city_summary(city, year=year, month=month, zones=zones, reports=of_record(reports))
+    indicators = summary.indicators
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{year}年1-{month}月"
@@ -46,30 +50,42 @@ def template_xlsx(city: Region, zones, *, year: int, month: int, indicators: lis
     for index in range(len(indicators)):
         first = 3 + index * len(SUB_COLUMNS)
         sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + len(SUB_COLUMNS) - 1)
-    owners = [(number, zone.name, zone.pk) for number, zone in enumerate(zones, start=1)]
-    owners.append((None, "全省" if city.level == Region.Level.PROVINCE else "全市", None))
-    for number, name, zone_id in owners:
+    owners = [(number, zone.name, summary.by_zone.get(zone.pk, {})) for number, zone in enumerate(zones, start=1)]
+    owners.append((None, "开发区合计", summary.zones_total))
+    owners.append((None, summary.region_word, summary.region))
+    for number, name, figures in owners:
         row = [number, name]
         for indicator in indicators:
-            value = stored.get((zone_id, indicator.pk))
-            row += [None if value is None else _number(getattr(value, field)) for field, _ in SUB_COLUMNS]
+            figure = figures.get(indicator.pk)
+            row += [None, None, None] if figure is None or figure.value is None else _cells(figure, indicator)
         sheet.append(row)
     _style(sheet, width)
+    _number_formats(sheet, indicators)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _stored(city: Region, zones, year: int, month: int) -> dict:
-    reports = IndicatorReport.objects.filter(year=year, month=month)
-    values = IndicatorValue.objects.filter(
-        report__in=reports.filter(zone__in=zones) | reports.filter(zone__isnull=True, region=city)
-    ).select_related("report")
-    return {(value.report.zone_id, value.indicator_id): value for value in values}
+def _cells(figure, indicator: Indicator) -> list:
+    return [
+        _number(in_units(figure.value, indicator)),
+        _number(in_units(figure.base, indicator)),
+        _number(figure.growth_pct),
+    ]
 
 
 def _number(value):
     return None if value is None else float(value)
+
+
+def _number_formats(sheet, indicators: list[Indicator]) -> None:
+    """Each indicator's decimals with thousands separators; growth with one decimal."""
+    for index, indicator in enumerate(indicators):
+        first = 3 + index * len(SUB_COLUMNS)
+        amount = "#,##0" + ("." + "0" * indicator.decimals if indicator.decimals else "")
+        for row in sheet.iter_rows(min_row=4, min_col=first, max_col=first + 2):
+            row[0].number_format = row[1].number_format = amount
+            row[2].number_format = "0.0"
 
 
 def _style(sheet, width: int) -> None:

@@ -34,7 +34,9 @@ class ReportForm(StyledFormMixin, forms.Form):
         self.fields["city"].queryset = Region.objects.filter(code__in=[city.code for city in cities]).order_by("code")
         today = timezone.localdate()
         self.fields["as_of"].initial = today
-        self.fields["month"].initial = f"{today.year}-{today.month:02d}"
+        # Monthly material is written after the month ends: last month by default.
+        last = today.replace(day=1) - datetime.timedelta(days=1)
+        self.fields["month"].initial = f"{last.year}-{last.month:02d}"
         if not cities:
             self.fields["kind"].choices = [(Report.Kind.WEEKLY, Report.Kind.WEEKLY.label)]
 

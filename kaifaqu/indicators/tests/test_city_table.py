@@ -182,17 +182,17 @@ def test_the_products_template_round_trips(lvliang_zones, tmp_path):
     assert sheet["A1"].value == TITLE
     assert sheet["C2"].value == "规上工业总产值（亿元）" and sheet["C3"].value == "本年累计"
     names = [sheet.cell(row, 2).value for row in range(4, sheet.max_row + 1)]
-    assert names[-1] == "全市" and len(names) == 9
+    assert names[-2:] == ["开发区合计", "全市"] and len(names) == 10  # 合计 is skipped when read back
     columns = {sheet.cell(2, col).value: col for col in range(3, sheet.max_column + 1) if sheet.cell(2, col).value}
     added = columns["规上工业增加值（亿元）"]
     figures = {name: (value, growth) for name, _, _, value, growth in ZONES}
-    assert set(names[:-1]) == set(figures)  # every zone of the city, by full name
+    assert set(names[:-2]) == set(figures)  # every zone of the city, by full name
     for row in range(4, 12):
         value, growth = figures[sheet.cell(row, 2).value]
         sheet.cell(row, added).value = float(value)
         sheet.cell(row, added + 2).value = float(growth)
-    sheet.cell(12, added).value = 420.5
-    sheet.cell(12, added + 2).value = -9.9
+    sheet.cell(13, added).value = 420.5
+    sheet.cell(13, added + 2).value = -9.9
     workbook.save(path)
     call_command("indicators", "import", str(path), "--city", "吕梁市", stdout=io.StringIO())
     assert summary_json()["sentences"] == [
@@ -206,3 +206,7 @@ def test_the_products_template_round_trips(lvliang_zones, tmp_path):
     refilled = openpyxl.load_workbook(again).active
     xiaoyi_row = next(row for row in range(4, 12) if refilled.cell(row, 2).value == "孝义经济技术开发区")
     assert refilled.cell(xiaoyi_row, added).value == 30.08
+    # 上年同期 as the growth implies it, and the zones' 合计 as the summary rolls it up.
+    assert (refilled.cell(xiaoyi_row, added + 1).value, refilled.cell(xiaoyi_row, added + 2).value) == (29.18, 3.1)
+    assert refilled.cell(xiaoyi_row, added).number_format == "#,##0.00"
+    assert [refilled.cell(12, col).value for col in (2, added, added + 2)] == ["开发区合计", 162.33, -2.6]

@@ -171,7 +171,15 @@ def test_deadline_overdue_and_reminders(zone_statistician, city_statistician, xi
         services.reminders_send(
             user=zone_statistician, city=lvliang, year=2026, month=3, today=datetime.date(2026, 4, 6)
         )
-    assert ReportReminder.objects.count() == 1
+    again = services.reminders_send(
+        user=city_statistician, city=lvliang, year=2026, month=3, today=datetime.date(2026, 4, 6)
+    )
+    assert again == [] and ReportReminder.objects.count() == 1  # once a day
+    assert ReportReminder.objects.get().sender_name == "吕梁市开发区建设工作领导组办公室"
+    with pytest.raises(ValidationError, match="截止日期应在2026年4月1日至2026年5月31日之间"):
+        services.deadline_set(
+            user=city_statistician, region=lvliang, year=2026, month=3, day=datetime.date(2026, 3, 20)
+        )
 
 
 def test_targets_are_set_by_the_city(zone_statistician, city_statistician, xiaoyi):
@@ -252,3 +260,56 @@ def test_rankings_page_in_the_city_and_the_province(client, admin_user, xiaoyi, 
     assert ["孝义经开区" in rows[0], "屯留经开区" in rows[1]] == [True, True]
     assert "<td>1</td><td>1</td>" in rows[0] and "<td>2</td><td>1</td>" in rows[1]
     assert 'data-testid="city-rolls"' in province
+
+
+def test_a_month_not_yet_come_cannot_be_filled(zone_statistician, xiaoyi):
+    today = datetime.date.today()
+    later = (today.year + 1, 1)
+    with pytest.raises(ValidationError, match=f"{later[0]}年1月还没有到"):
+        services.report_fill(user=zone_statistician, owner=xiaoyi, year=later[0], month=1, figures={}, submit=False)
+
+
+def test_an_outlier_already_noted_is_not_asked_again(zone_statistician, city_statistician, xiaoyi):
+    tax = {"value": Decimal("300"), "last_year": Decimal("100"), "note": "一次性入库"}
+    report = fill(zone_statistician, xiaoyi, 税收收入=tax)
+    services.report_return(user=city_statistician, report=report, comment="工业投资口径有误")
+    # Back to fix another figure: the approved outlier keeps its note, and the reason is answered.
+    again = fill(zone_statistician, xiaoyi, 税收收入=tax | {"note": ""}, 工业投资={"value": Decimal("106")})
+    assert again.status == IndicatorReport.Status.SUBMITTED and again.comment == ""
+
+
+def test_the_unit_of_an_indicator_with_figures_cannot_change(client, zone_statistician, city_statistician, xiaoyi):
+    fill(zone_statistician, xiaoyi)
+    investment = by_name("工业投资")
+    client.login(username="lvliang-stats", password=PASSWORD)
+    page = client.post(
+        f"/indicators/catalogue/{investment.pk}/",
+        {"name": "工业投资", "unit": "万元", "kind": "amount", "cumulative": "on", "decimals": 1, "order": 30},
+    )
+    assert page.status_code == 400
+    assert "改单位会让这些数据被误读" in page.content.decode()
+    assert Indicator.objects.get(pk=investment.pk).unit == "亿元"
+
+
+def test_reading_back_the_export_skips_locked_rows_that_did_not_change(
+    client, zone_statistician, city_statistician, xiaoyi, tmp_path
+):
+    services.report_approve(user=city_statistician, report=fill(zone_statistician, xiaoyi))
+    client.login(username="xiaoyi-stats", password=PASSWORD)
+    exported = client.get("/indicators/export/", {"city": "141100", "period": "2026-03"})
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(exported.content)
+    outcome = services.indicators_import(
+        path, extension=".xlsx", city=None, period=None, user=zone_statistician, commit=False
+    )
+    assert (outcome.errors, outcome.skipped) == ([], 2)  # 孝义 unchanged and locked; the 合计 row
+    wrong_month = services.indicators_import(
+        path, extension=".xlsx", city=None, period=(2026, 4), user=zone_statistician, commit=False
+    )
+    assert wrong_month.errors == ["工作表“2026年1-3月”标题: 标题注明的是2026年1-3月，与指定的月份2026年4月不一致"]
+
+
+def test_read_only_users_are_not_offered_the_import(client, lvliang_office):
+    client.force_login(lvliang_office)
+    assert "导入</a>" not in client.get("/indicators/", {"city": "141100"}).content.decode()
+    assert client.get("/indicators/import/").status_code == 403

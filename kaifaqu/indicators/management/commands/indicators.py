@@ -50,7 +50,9 @@ class Command(KaifaquCommand):
         output = Path(options["output"])
         if output.suffix.lower() != ".xlsx":
             raise CommandError(f"输出文件“{output}”应以 .xlsx 结尾。")
-        output.write_bytes(template_xlsx(city, Zone.objects.all(), year=year, month=month))
+        output.write_bytes(
+            template_xlsx(city, Zone.objects.all(), IndicatorReport.objects.all(), year=year, month=month)
+        )
         self.stdout.write(f"已导出“{template_title(city, year, month)}”：{output}")
 
     def _import(self, options) -> None:
