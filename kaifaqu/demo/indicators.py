@@ -51,8 +51,9 @@ def demo_indicators(*, today, admin) -> int:
     for zone in zones:
         size = rng.uniform(0.3, 1.0)
         paces = {i.pk: rng.uniform(-0.12, 0.22) for i in indicators}
+        shapes = {year - 1: _shape(rng), year: _shape(rng)}
         for when in _months(year, month):
-            figures = _figures(indicators, size, paces, when, year)
+            figures = _figures(indicators, size, paces, when, year, shapes[when[0]])
             city_sum = by_city.setdefault((zone.region.code[:4] + "00", when), {})
             for value in figures:
                 city_sum[value.indicator_id] = city_sum.get(value.indicator_id, Decimal(0)) + value.value
@@ -84,14 +85,25 @@ def _months(year: int, month: int) -> list[tuple[int, int]]:
     return [(year - 1, m) for m in range(1, 13)] + [(year, m) for m in range(1, month + 1)]
 
 
-def _figures(indicators, size: float, paces: dict[int, float], when, year: int) -> list[IndicatorValue]:
+def _shape(rng) -> list[float]:
+    """The year's cumulative shares, each month's own amount a few percent off the usual shape."""
+    amounts = [share - (SHAPE[index - 1] if index else 0) for index, share in enumerate(SHAPE)]
+    noisy = [amount * rng.uniform(0.95, 1.05) for amount in amounts]
+    total, shares = sum(noisy), []
+    for amount in noisy:
+        shares.append((shares[-1] if shares else 0) + amount / total)
+    return shares
+
+
+def _figures(indicators, size: float, paces: dict[int, float], when, year: int, shape) -> list[IndicatorValue]:
     out = []
     for indicator in indicators:
         low, high = YEARLY[indicator.name]
         yearly = low + (high - low) * size
         if when[0] == year:
             yearly *= 1 + paces[indicator.pk]
-        share = SHAPE[when[1] - 1] if indicator.cumulative else 1.0
+        # Counts (企业数) climb a little through the year; amounts follow the cumulative shape.
+        share = shape[when[1] - 1] if indicator.cumulative else 0.96 + 0.04 * when[1] / 12
         out.append(IndicatorValue(indicator=indicator, value=_round(yearly * share, indicator)))
     return out
 

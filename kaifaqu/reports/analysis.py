@@ -56,8 +56,13 @@ def indicators_report(
     ]
     tables = _tables_section(summary, indicators)
     progress(70)
+    missing = [
+        zone.display_name
+        for zone in zones.filter(region__code__startswith=city.scope_prefix).order_by("region__code", "name")
+        if zone.pk not in summary.by_zone
+    ]
     sections = [
-        _overview_section(summary),
+        _overview_section(summary, missing),
         tables,
         _ranking_section(summary, indicators),
         _behind_section(summary, first_table=len(tables.tables) + 1),
@@ -75,11 +80,15 @@ def indicators_report(
 # ------------------------------------------------------------------ 一、总体情况
 
 
-def _overview_section(summary: CitySummary) -> Section:
+def _overview_section(summary: CitySummary, missing: list[str]) -> Section:
     if not summary.sentences:
         period = f"{summary.year}年{period_text(summary.month)}"
-        return Section("一、总体情况", [f"{summary.city.name}各开发区{period}暂无已报送的指标数据。"])
-    return Section("一、总体情况", [*summary.sentences, _time_progress_sentence(summary)])
+        return Section("一、总体情况", [f"{summary.city.name}各开发区{period}暂无已审核的指标数据。"])
+    paragraphs = [*summary.sentences, _time_progress_sentence(summary)]
+    if missing:
+        # The sentences count only approved reports; say which zones they leave out.
+        paragraphs.append(f"{'、'.join(missing)}的月报尚未审核通过，未计入以上数据。")
+    return Section("一、总体情况", paragraphs)
 
 
 def _time_progress_sentence(summary: CitySummary) -> str:

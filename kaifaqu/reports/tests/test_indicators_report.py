@@ -178,11 +178,13 @@ def test_the_requested_report_says_what_the_summary_says(lvliang, eager):
 
 
 def test_the_command_writes_the_same_report(lvliang, tmp_path):
+    zone_create(name="方山示范区", short_name="方山示范区", region_code="141128")  # nothing approved this month
     out = tmp_path / "月调度分析.docx"
     call_command("report", "indicators", "--city", "吕梁市", "--month", "2024-03", "-o", str(out), stdout=io.StringIO())
     document = docx.Document(str(out))
     assert document.paragraphs[0].text == TITLE
     assert paragraphs_after(document, "一、总体情况", 1) == [office_summary(lvliang).sentences[0]]
+    assert "方山示范区的月报尚未审核通过，未计入以上数据。" in [paragraph.text for paragraph in document.paragraphs]
     sheet_out = tmp_path / "月调度分析.xlsx"
     call_command(
         "report", "indicators", "--city", "吕梁", "--month", "2024-03", "-o", str(sheet_out), stdout=io.StringIO()
@@ -222,7 +224,7 @@ def test_an_empty_month_still_has_every_heading(lvliang, tmp_path):
     call_command("report", "indicators", "--city", "吕梁", "--month", "2024-01", "-o", str(out), stdout=io.StringIO())
     texts = [paragraph.text for paragraph in docx.Document(str(out)).paragraphs]
     assert texts[0] == "吕梁市开发区2024年1月主要经济指标运行分析"
-    assert "吕梁市各开发区2024年1月暂无已报送的指标数据。" in texts
+    assert "吕梁市各开发区2024年1月暂无已审核的指标数据。" in texts
     for heading in (
         "二、主要指标完成情况",
         "三、排名情况",
