@@ -19,6 +19,7 @@ from ..forms import (
     parse_period,
 )
 from ..models import IndicatorReport
+from ..reporting import reporting_status
 from ..selectors import city_summary, of_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,3 +99,15 @@ def city_of(owner) -> Region:
     if code.endswith("0000"):
         return Region.objects.get(code=code)
     return Region.objects.get(code=code[:4] + "00")
+
+
+def round_status(user, city: Region, year: int, month: int):
+    """Each zone of the city in the user's scope, with its month's report and whether it is late."""
+    return reporting_status(
+        city,
+        year=year,
+        month=month,
+        zones=Zone.objects.visible_to(user),
+        reports=IndicatorReport.objects.visible_to(user),
+        today=local_today(),
+    )

@@ -30,12 +30,11 @@ from ..reporting import (
     due_on,
     last_year_figures,
     owner_report,
-    reporting_status,
     revisions,
     stored_warnings,
     visible_value_rows,
 )
-from .common import city_and_month, city_of, page_context, period_query, visible_cities
+from .common import city_and_month, city_of, page_context, period_query, round_status, visible_cities
 
 # --- one month's report: fill, submit, review ---------------------------------------------------------
 
@@ -149,14 +148,7 @@ def review(request, pk: int):
 @login_required
 def submissions(request):
     city, year, month, cities = city_and_month(request)
-    rows = reporting_status(
-        city,
-        year=year,
-        month=month,
-        zones=Zone.objects.visible_to(request.user),
-        reports=IndicatorReport.objects.visible_to(request.user),
-        today=local_today(),
-    )
+    rows = round_status(request.user, city, year, month)
     deadline_form = DeadlineForm(initial={"due_on": due_on(city, year, month)})
     if request.method == "POST":
         deadline_form = DeadlineForm(request.POST)

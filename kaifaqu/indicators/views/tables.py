@@ -21,11 +21,10 @@ from ..history import zone_history
 from ..models import Indicator, IndicatorReport
 from ..reporting import (
     open_reminders,
-    reporting_status,
 )
 from ..selectors import behind_schedule, of_record, province_summary
 from ..template import template_title, template_xlsx
-from .common import XLSX, approved_summary, as_float, city_and_month, page_context, parse_year
+from .common import XLSX, approved_summary, as_float, city_and_month, page_context, parse_year, round_status
 
 # --- the city matrix -------------------------------------------------------------------------------------
 
@@ -34,14 +33,7 @@ from .common import XLSX, approved_summary, as_float, city_and_month, page_conte
 def matrix(request):
     city, year, month, cities = city_and_month(request)
     summary = approved_summary(request.user, city, year, month)
-    status = reporting_status(
-        city,
-        year=year,
-        month=month,
-        zones=Zone.objects.visible_to(request.user),
-        reports=IndicatorReport.objects.visible_to(request.user),
-        today=local_today(),
-    )
+    status = round_status(request.user, city, year, month)
     show_all = request.GET.get("all") == "1"
     columns = [i for i in summary.indicators if show_all or i.in_evaluation]
     own = _own_zones(request.user, status)
