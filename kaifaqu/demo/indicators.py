@@ -121,12 +121,21 @@ def _region_reports(indicators, by_city, year: int, rng, reports: list, values: 
     regions = {region.code: region for region in Region.objects.filter(code__in={code for code, _ in by_city})}
     paces = {code: rng.uniform(0.94, 1.04) for code in sorted(regions)}
     by_pk = {indicator.pk: indicator for indicator in indicators}
+    province: dict[tuple[int, int], dict[int, float]] = {}
+    approved = IndicatorReport.Status.APPROVED
     for (code, when), sums in sorted(by_city.items()):
-        approved = IndicatorReport.Status.APPROVED
         reports.append(IndicatorReport(zone=None, region=regions[code], year=when[0], month=when[1], status=approved))
         factor = 1.6 * (paces[code] if when[0] == year else 1)
+        for pk, total in sums.items():
+            city_value = _round(float(total) * factor, by_pk[pk])
+            values.append((len(reports) - 1, IndicatorValue(indicator=by_pk[pk], value=city_value)))
+            province.setdefault(when, {})[pk] = province.get(when, {}).get(pk, 0.0) + float(city_value)
+    # 全省: the demo cities and the rest of the province (about a third more).
+    shanxi = Region.objects.get(code="140000")
+    for when, sums in sorted(province.items()):
+        reports.append(IndicatorReport(zone=None, region=shanxi, year=when[0], month=when[1], status=approved))
         values += [
-            (len(reports) - 1, IndicatorValue(indicator=by_pk[pk], value=_round(float(total) * factor, by_pk[pk])))
+            (len(reports) - 1, IndicatorValue(indicator=by_pk[pk], value=_round(total * 1.35, by_pk[pk])))
             for pk, total in sums.items()
         ]
 
