@@ -51,6 +51,10 @@ def reference_data(transactional_db):
     from kaifaqu.indicators.models import Indicator
 
     ensure_default_indicators(Indicator)
+    from kaifaqu.services.levels import ensure_service_levels
+    from kaifaqu.services.models import ServiceLevel
+
+    ensure_service_levels(ServiceLevel)
     if not Region.objects.exists():
         load_regions(Region)
     for order, name in enumerate(PlanCategory.DEFAULTS, start=1):

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kaifaqu.dashboard",
     "kaifaqu.reports",
     "kaifaqu.indicators",
+    "kaifaqu.services",
     "kaifaqu.demo",
 ]
 
@@ -152,6 +153,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded attachments: served only through views that check the user's scope, never as public files.
+MEDIA_ROOT = DATA_DIR / "media"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 if DEMO or DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root

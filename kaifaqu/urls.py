@@ -25,6 +25,7 @@ urlpatterns = [
     path("imports/", include("kaifaqu.imports.urls")),
     path("campaigns/", include("kaifaqu.campaigns.urls")),
     path("indicators/", include("kaifaqu.indicators.urls")),
+    path("requests/", include("kaifaqu.services.urls")),
     path("dashboard/", include("kaifaqu.dashboard.urls")),
     path("reports/", include("kaifaqu.reports.urls")),
     path("api/", include("kaifaqu.api_urls")),

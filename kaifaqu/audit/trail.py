@@ -268,7 +268,7 @@ def _place(instance) -> tuple[int | None, int | None]:
         return instance.pk, None
     if meta == "enterprises.enterprise":
         return instance.zone_id, instance.pk
-    if hasattr(instance, "project_id"):
+    if getattr(instance, "project_id", None) is not None and not hasattr(instance, "zone_id"):
         project = instance.project
         return project.zone_id, project.enterprise_id
     return getattr(instance, "zone_id", None), getattr(instance, "enterprise_id", None)

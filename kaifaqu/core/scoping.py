@@ -38,6 +38,7 @@ class Perm:
     AUDIT_VIEW = "audit.view"  # 查看、导出辖区的操作记录
     INDICATOR_REPORT = "indicator.report"  # 月调度：填报本单位（开发区，或全市、全省）的月报
     INDICATOR_REVIEW = "indicator.review"  # 月调度：审核辖区开发区的月报，设年度目标、报送期限和指标
+    REQUEST_HANDLE = "request.handle"  # 企业服务：登记、交办、催办、督办、办结企业诉求
 
     LABELS = {
         PROJECT_CHANGE: "维护项目台账",
@@ -47,6 +48,7 @@ class Perm:
         AUDIT_VIEW: "查看和导出操作记录",
         INDICATOR_REPORT: "填报月调度指标",
         INDICATOR_REVIEW: "审核月调度指标",
+        REQUEST_HANDLE: "办理企业诉求",
     }
     ALL = frozenset(LABELS)
     WRITES = ALL - {AUDIT_VIEW}

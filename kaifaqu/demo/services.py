@@ -28,12 +28,14 @@ from kaifaqu.projects.services import (
     project_update,
 )
 from kaifaqu.regions.models import Region
+from kaifaqu.services.models import ServiceRequest
 from kaifaqu.zones import roles
 from kaifaqu.zones.models import Membership, Park, Unit, Zone
 from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 from . import data
 from .indicators import demo_indicators
+from .requests import demo_requests
 
 DEMO_USERS = (
     # username, display name, unit ("superuser", ("province"|"city", code), ("zone"|"enterprise", key)), roles
@@ -117,6 +119,7 @@ def demo_load(*, force: bool = False) -> DemoSummary:
     _date_history()
     _campaigns(admin)
     demo_indicators(today=local_today(), admin=admin)
+    demo_requests(admin=admin, today=local_today())
     for username, display, unit, role_codes in DEMO_USERS[1:]:
         _member(_user(username, display), unit, role_codes, zones, enterprises)
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
@@ -126,6 +129,7 @@ def _wipe() -> None:
     Membership.objects.all().delete()  # first: a membership protects its unit
     Campaign.objects.all().delete()  # an entry protects its project
     IndicatorReport.objects.all().delete()  # 全市 figures protect their region
+    ServiceRequest.objects.all().delete()  # requests protect their enterprise and project
     Project.objects.all().delete()
     Enterprise.objects.all().delete()
     PlanCategory.objects.exclude(unit__isnull=True).delete()

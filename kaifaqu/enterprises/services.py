@@ -48,6 +48,9 @@ def enterprise_delete(*, user, enterprise: Enterprise) -> None:
     ensure_can(user, Perm.ENTERPRISE_CHANGE, enterprise.zone_id)
     if enterprise.projects.exists():
         raise ValidationError("该企业是项目的建设单位，不能删除。请先修改相关项目的建设单位。")
+    if enterprise.service_requests.exists():
+        # 件件有记录: the requests on record stay, and so does the enterprise they name.
+        raise ValidationError("该企业有诉求记录，不能删除；诉求台账需要保留企业信息。")
     trail.record_delete(user=user, instance=enterprise)
     enterprise.delete()
 

@@ -155,6 +155,8 @@ def project_delete(*, user, project: Project) -> None:
         # A campaign's figures were reported upward: they must not change behind its back.
         names = "、".join(campaigns)
         raise ValidationError(f"该项目已列入“三个一批”活动（{names}），请先在活动中移出后再删除。")
+    if project.service_requests.exists():
+        raise ValidationError("该项目有企业诉求记录，不能删除；诉求台账需要保留项目信息。")
     trail.record_delete(user=user, instance=project)
     project.delete()
 

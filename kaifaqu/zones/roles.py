@@ -27,6 +27,7 @@ ALL = (
     "audit.view",
     "indicator.report",
     "indicator.review",
+    "request.handle",
 )
 
 ADMIN = "admin"
@@ -43,9 +44,9 @@ DEFAULT_ROLES = (
     RoleSpec(
         PROJECT_OFFICER,
         "项目专员",
-        ("project.change", "enterprise.change", "zone.change"),
+        ("project.change", "enterprise.change", "zone.change", "request.handle"),
         ("zone",),
-        "维护本开发区的项目台账、节点、进展、企业、园区和年度分类",
+        "维护本开发区的项目台账、节点、进展、企业、园区和年度分类，办理企业诉求",
     ),
     RoleSpec(
         INVESTMENT_OFFICER,
@@ -54,7 +55,13 @@ DEFAULT_ROLES = (
         ("zone",),
         "维护本开发区备案前（谋划储备至签约）的招商项目和企业",
     ),
-    RoleSpec(LIAISON_OFFICER, "包联干部", ("enterprise.change",), ("zone",), "维护本开发区的企业信息，查看项目"),
+    RoleSpec(
+        LIAISON_OFFICER,
+        "包联干部",
+        ("enterprise.change", "request.handle"),
+        ("zone",),
+        "维护本开发区的企业信息，登记和办理企业诉求，查看项目",
+    ),
     RoleSpec(
         STATISTICIAN,
         "统计员",
@@ -67,7 +74,11 @@ DEFAULT_ROLES = (
 
 
 # Codes added after a role was first created: existing rows (possibly edited) get them once.
-ADDED_LATER = {ADMIN: ("indicator.report", "indicator.review")}
+ADDED_LATER = {
+    ADMIN: ("indicator.report", "indicator.review", "request.handle"),
+    PROJECT_OFFICER: ("request.handle",),
+    LIAISON_OFFICER: ("request.handle",),
+}
 
 
 def ensure_default_roles(role_model) -> None:
@@ -83,3 +94,12 @@ def ensure_default_roles(role_model) -> None:
                 "order": order * 10,
             },
         )
+
+
+def grant_added_codes(role_model) -> None:
+    """Give existing default roles the codes added after they were created (idempotent)."""
+    for code, added in ADDED_LATER.items():
+        role = role_model.objects.filter(code=code).first()
+        if role is not None:
+            role.permissions = [*role.permissions, *(perm for perm in added if perm not in role.permissions)]
+            role.save(update_fields=["permissions"])

@@ -14,6 +14,7 @@ import re
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from kaifaqu.projects.models import Stage
 from kaifaqu.projects.services import milestone_create, plan_category_create, progress_create, project_create
 from kaifaqu.regions.models import Region
 from kaifaqu.reports.models import Report
+from kaifaqu.services.models import RequestAttachment, RequestEvent, ServiceRequest
 from kaifaqu.zones import roles
 from kaifaqu.zones.models import Unit
 from kaifaqu.zones.services import park_create, unit_for_region
@@ -70,7 +72,12 @@ TARGETS = {
     "reports:download": "report",
     "indicators:review": "indicator_report",
     "indicators:zone": "zone",
+    "services:detail": "service_request",
+    "services:step": "service_request",
+    "services:attachment": "service_request",
 }
+# The other parts of URLs that name more than a record: the hidden record's own, where it has one.
+OTHER_KWARGS = {"services:step": {"step": "resolve"}, "services:attachment": {"file_id": "attachment"}}
 # Shared reference data every office reads (the indicator catalogue): not behind a zone's
 # scope; who may change it is checked by the catalogue's own tests.
 SHARED = {"indicators:indicator_edit"}
@@ -136,11 +143,25 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
     IndicatorValue.objects.create(
         report=indicator_report, indicator=Indicator.objects.get(name="税收收入"), value=987654, note="保密说明癸"
     )
+    service_request = ServiceRequest.objects.create(
+        zone=xiaoyi,
+        enterprise=owner,
+        title="保密诉求子",
+        category="land",
+        received_on=TODAY,
+        due_on=TODAY,
+    )
+    event = RequestEvent.objects.create(request=service_request, kind="resolve", note="保密办理结果丑")
+    attached = RequestAttachment.objects.create(
+        event=event, name="保密附件寅.pdf", file=ContentFile(b"%PDF-1.4 secret", name="secret.pdf")
+    )
     report.path("docx").parent.mkdir(parents=True, exist_ok=True)
     report.path("docx").write_bytes(b"docx")
     return {
         "report": report,
         "indicator_report": indicator_report,
+        "service_request": service_request,
+        "attachment": attached,
         "campaign": campaign,
         # Straight into the table: the walk needs an entry, not the signing rules.
         "campaign_entry": CampaignEntry.objects.create(
@@ -174,6 +195,9 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密活动辛",
             "保密报告壬",
             "保密说明癸",
+            "保密诉求子",
+            "保密办理结果丑",
+            "保密附件寅",
             "987,654",
             "孝义经济技术开发区",
         },
@@ -219,7 +243,10 @@ def test_records_outside_the_scope_answer_404_everywhere(walker, hidden):
         target = TARGETS[name]
         if walker.walker_kind == "other-enterprise" and target in ZONE_LEVEL:
             continue  # an enterprise sees its own zone and parks
-        url = reverse(name, kwargs={"pk": hidden[target].pk})
+        other = {
+            key: hidden[value].pk if value in hidden else value for key, value in OTHER_KWARGS.get(name, {}).items()
+        }
+        url = reverse(name, kwargs={"pk": hidden[target].pk, **other})
         assert page.get(url).status_code in (404, 405), url
         for method in ("post", "put", "patch", "delete"):
             response = getattr(page, method)(url, content_type="application/json", data="{}")
@@ -286,6 +313,7 @@ def test_hidden_records_change_no_count_total_or_list(
         probes = {"enterprise": hidden["enterprise"].pk}
     with_hidden = walk_lists(page, probes)
     hidden["campaign"].delete()
+    hidden["service_request"].delete()
     hidden["project"].delete()
     hidden["enterprise"].delete()
     if walker.walker_kind != "other-enterprise":  # the zone's own park and vocabulary are the enterprise's to see

@@ -1,0 +1,61 @@
+"""Demo requests (诉求) at every step: waiting, assigned, overdue, escalated, resolved and rated."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.services import services
+from kaifaqu.services.models import RequestEvent, ServiceRequest
+
+# (days ago, category, urgency, title, how far it got, satisfaction)
+REQUESTS = (
+    (40, "utilities", "normal", "厂区门前道路未硬化，雨天重车无法通行", "rated", 5),
+    (35, "land", "normal", "二期项目用地指标尚未落实", "resolved", None),
+    (30, "funding", "urgent", "技改项目贴息资金申报材料退回，需指导", "rated", 4),
+    (25, "labour", "normal", "焊工、电工等技术工人招聘困难", "escalated", None),
+    (20, "approval", "normal", "危化品仓库扩建环评批复进度慢", "assigned", None),
+    (12, "utilities", "urgent", "10千伏专线接入时间需提前", "assigned", None),
+    (6, "environment", "normal", "焦炉煤气放散口整改标准咨询", "received", None),
+    (2, "other", "normal", "员工子女入学协调", "received", None),
+)
+
+
+def demo_requests(*, admin, today: datetime.date) -> int:
+    # Spread over the zones (one enterprise of each), 鹏飞 first: its demo user sees its own.
+    enterprises = list({e.zone_id: e for e in Enterprise.objects.order_by("-pk")}.values())[-3:]
+    for index, (ago, category, urgency, title, reached, satisfaction) in enumerate(REQUESTS):
+        received = today - datetime.timedelta(days=ago)
+        request = services.request_file(
+            user=admin,
+            enterprise=enterprises[index % len(enterprises)],
+            title=title,
+            category=category,
+            urgency=urgency,
+            received_on=received,
+        )
+        _advance(request, admin, reached, satisfaction, received, today)
+    return len(REQUESTS)
+
+
+def _advance(request, admin, reached: str, satisfaction, received: datetime.date, today: datetime.date) -> None:
+    if reached == "received":
+        return
+    due = max(today, received + datetime.timedelta(days=7))
+    services.request_assign(user=admin, request=request, department="经济发展局", assignee=None, due_on=due)
+    if reached == "escalated":
+        services.request_escalate(user=admin, request=request, leader="王建军", note="逾期未办结")
+    if reached in ("resolved", "rated"):
+        services.request_resolve(user=admin, request=request, resolution="已协调有关部门办理完毕，企业已确认。")
+    if reached == "rated":
+        services.request_rate(user=admin, request=request, satisfaction=satisfaction, comment="回访：满意")
+    # The steps happened over the days since filing, not all at loading time.
+    ServiceRequest.objects.filter(pk=request.pk).update(
+        assigned_due_on=received + datetime.timedelta(days=7) if reached in ("assigned", "escalated") else None,
+        resolved_on=min(today, received + datetime.timedelta(days=9)) if reached in ("resolved", "rated") else None,
+    )
+    RequestEvent.objects.filter(request=request).exclude(kind="file").update(
+        at=timezone.make_aware(datetime.datetime.combine(received + datetime.timedelta(days=1), datetime.time(9, 30)))
+    )

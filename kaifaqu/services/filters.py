@@ -1,0 +1,35 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from kaifaqu.projects.models import local_today
+from kaifaqu.zones.models import Zone
+
+from .models import Category, ServiceRequest
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="搜索", help_text="诉求事项、企业或项目名称")
+    zone = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Zone.objects.visible_to(request.user) if request else Zone.objects.none(),
+        label="开发区",
+        empty_label="全部开发区",
+    )
+    status = django_filters.ChoiceFilter(choices=ServiceRequest.Status.choices, label="状态", empty_label="全部状态")
+    category = django_filters.ChoiceFilter(choices=Category.choices, label="类别", empty_label="全部类别")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="只看逾期", widget=forms.CheckboxInput)
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["q", "zone", "status", "category", "overdue"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(enterprise__name__icontains=value) | Q(project__name__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(local_today()) if value else queryset

@@ -1,0 +1,197 @@
+"""企业服务: an enterprise's (or a project's) problem on record and followed to the end.
+
+"问题诉求件件有记录、事事有依归": a request is filed (by staff or by the enterprise), gets a
+deadline from its category's service level, and every step — 交办, 催办, 督办, 办结, 退回重办,
+评价 — is an event recording who did it and when.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from kaifaqu.core.models import TimeStampedModel
+from kaifaqu.core.scoping import ScopedQuerySet
+
+
+class Category(models.TextChoices):
+    LAND = "land", "土地"
+    FUNDING = "funding", "资金"
+    APPROVAL = "approval", "审批"
+    UTILITIES = "utilities", "水电路气"
+    LABOUR = "labour", "用工"
+    ENVIRONMENT = "environment", "环保"
+    OTHER = "other", "其他"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
+
+
+class ServiceLevel(models.Model):
+    """How many days a category's requests may take (data: an office may change them)."""
+
+    category = models.CharField("诉求类别", max_length=20, choices=Category.choices, unique=True)
+    days = models.PositiveSmallIntegerField("办理时限（天）", validators=[MinValueValidator(1)])
+    urgent_days = models.PositiveSmallIntegerField("紧急诉求办理时限（天）", validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = "诉求办理时限"
+        verbose_name_plural = verbose_name
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}：{self.days}天（紧急{self.urgent_days}天）"
+
+
+class ServiceRequestQuerySet(ScopedQuerySet):
+    zone_path = "zone"
+    enterprise_path = "enterprise"
+
+    def open(self) -> ServiceRequestQuerySet:
+        return self.exclude(status__in=ServiceRequest.CLOSED)
+
+    def overdue(self, today: datetime.date) -> ServiceRequestQuerySet:
+        """Still open past the request's deadline, or past the deadline its assignee was given."""
+        return self.open().filter(models.Q(due_on__lt=today) | models.Q(assigned_due_on__lt=today))
+
+
+class ServiceRequest(TimeStampedModel):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "待交办"
+        ASSIGNED = "assigned", "办理中"
+        ESCALATED = "escalated", "督办中"
+        RESOLVED = "resolved", "已办结"
+        RATED = "rated", "已评价"
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "包联干部录入"
+        ENTERPRISE = "enterprise", "企业提交"
+
+    CLOSED = (Status.RESOLVED, Status.RATED)
+
+    zone = models.ForeignKey("zones.Zone", verbose_name="开发区", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    title = models.CharField("诉求事项", max_length=200)
+    description = models.TextField("具体情况", blank=True)
+    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    source = models.CharField("来源", max_length=12, choices=Source.choices, default=Source.STAFF)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    received_on = models.DateField("受理日期")
+    due_on = models.DateField("办结时限")
+    assignee_department = models.CharField("承办部门", max_length=100, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_due_on = models.DateField("交办时限", null=True, blank=True)
+    escalated_to = models.CharField("督办领导", max_length=50, blank=True)
+    resolved_on = models.DateField("办结日期", null=True, blank=True)
+    resolution = models.TextField("办理结果", blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        "满意度", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    feedback = models.CharField("评价意见", max_length=300, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ServiceRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业诉求"
+        verbose_name_plural = verbose_name
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["zone", "received_on"]), models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    def overdue_on(self, today: datetime.date) -> bool:
+        if self.closed:
+            return False
+        return self.due_on < today or (self.assigned_due_on is not None and self.assigned_due_on < today)
+
+    @property
+    def days_to_resolve(self) -> int | None:
+        return None if self.resolved_on is None else (self.resolved_on - self.received_on).days
+
+
+class RequestEvent(models.Model):
+    """One step of a request, with who took it and when (the request's ledger of record)."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "受理"
+        ASSIGN = "assign", "交办"
+        REMIND = "remind", "催办"
+        ESCALATE = "escalate", "督办"
+        RESOLVE = "resolve", "办结"
+        REOPEN = "reopen", "退回重办"
+        RATE = "rate", "评价"
+
+    request = models.ForeignKey(ServiceRequest, verbose_name="诉求", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("环节", max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.TextField("内容", blank=True)
+    due_on = models.DateField("时限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "诉求办理记录"
+        verbose_name_plural = verbose_name
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.get_kind_display()}"
+
+
+def attachment_path(instance: RequestAttachment, filename: str) -> str:
+    return f"requests/{instance.event.request_id}/{filename}"
+
+
+class RequestAttachment(models.Model):
+    event = models.ForeignKey(RequestEvent, verbose_name="办理记录", on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("附件", upload_to=attachment_path)
+    name = models.CharField("文件名", max_length=200)
+
+    class Meta:
+        verbose_name = "诉求附件"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.name
