@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kaifaqu.reports",
     "kaifaqu.indicators",
     "kaifaqu.services",
+    "kaifaqu.notifications",
     "kaifaqu.demo",
 ]
 
@@ -240,3 +241,15 @@ KAIFAQU_STALLED_DAYS = env_int("KAIFAQU_STALLED_DAYS", 30)
 KAIFAQU_OUTLIER_PCT = env_int("KAIFAQU_OUTLIER_PCT", 50)
 # 月调度: the day of the following month by which zones report, unless the office sets a date.
 KAIFAQU_INDICATOR_DUE_DAY = env_int("KAIFAQU_INDICATOR_DUE_DAY", 10)
+
+# Reminders by email: sent only when a mail server is configured (an intranet usually has one).
+EMAIL_HOST = env_str("KAIFAQU_EMAIL_HOST")
+EMAIL_PORT = env_int("KAIFAQU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KAIFAQU_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("KAIFAQU_EMAIL_PASSWORD")
+EMAIL_USE_SSL = env_bool("KAIFAQU_EMAIL_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("KAIFAQU_EMAIL_FROM", "kaifaqu@localhost")
+# Group robots are called with this timeout (seconds); a failed delivery is retried this many runs.
+KAIFAQU_WEBHOOK_TIMEOUT = env_int("KAIFAQU_WEBHOOK_TIMEOUT", 10)
+KAIFAQU_DELIVERY_ATTEMPTS = env_int("KAIFAQU_DELIVERY_ATTEMPTS", 5)

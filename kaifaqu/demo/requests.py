@@ -37,6 +37,7 @@ def demo_requests(*, admin, today: datetime.date) -> int:
             received_on=received,
         )
         _advance(request, admin, reached, satisfaction, received, today)
+        _backdate(request, reached, received, today)
     return len(REQUESTS)
 
 
@@ -51,11 +52,14 @@ def _advance(request, admin, reached: str, satisfaction, received: datetime.date
         services.request_resolve(user=admin, request=request, resolution="已协调有关部门办理完毕，企业已确认。")
     if reached == "rated":
         services.request_rate(user=admin, request=request, satisfaction=satisfaction, comment="回访：满意")
-    # The steps happened over the days since filing, not all at loading time.
-    ServiceRequest.objects.filter(pk=request.pk).update(
-        assigned_due_on=received + datetime.timedelta(days=7) if reached in ("assigned", "escalated") else None,
-        resolved_on=min(today, received + datetime.timedelta(days=9)) if reached in ("resolved", "rated") else None,
-    )
-    RequestEvent.objects.filter(request=request).exclude(kind="file").update(
-        at=timezone.make_aware(datetime.datetime.combine(received + datetime.timedelta(days=1), datetime.time(9, 30)))
-    )
+
+
+def _backdate(request, reached: str, received: datetime.date, today: datetime.date) -> None:
+    """The steps happened a day apart from filing on, not all at loading time."""
+    if reached in ("resolved", "rated"):
+        done = min(today, received + datetime.timedelta(days=9))
+        ServiceRequest.objects.filter(pk=request.pk).update(resolved_on=done)
+    for offset, event in enumerate(RequestEvent.objects.filter(request=request).order_by("at", "pk")):
+        day = received + datetime.timedelta(days=min(offset, (today - received).days))
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+        RequestEvent.objects.filter(pk=event.pk).update(at=moment)

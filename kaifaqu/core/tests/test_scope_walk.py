@@ -25,6 +25,7 @@ from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
 from kaifaqu.imports.models import ImportJob
 from kaifaqu.indicators.models import Indicator, IndicatorReport, IndicatorValue
+from kaifaqu.notifications.models import Channel, InboxMessage
 from kaifaqu.projects.models import Stage
 from kaifaqu.projects.services import milestone_create, plan_category_create, progress_create, project_create
 from kaifaqu.regions.models import Region
@@ -75,9 +76,15 @@ TARGETS = {
     "services:detail": "service_request",
     "services:step": "service_request",
     "services:attachment": "service_request",
+    "notifications:open": "inbox_message",
+    "notifications:channel_action": "channel",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
-OTHER_KWARGS = {"services:step": {"step": "resolve"}, "services:attachment": {"file_id": "attachment"}}
+OTHER_KWARGS = {
+    "services:step": {"step": "resolve"},
+    "services:attachment": {"file_id": "attachment"},
+    "notifications:channel_action": {"action": "test"},
+}
 # Shared reference data every office reads (the indicator catalogue): not behind a zone's
 # scope; who may change it is checked by the catalogue's own tests.
 SHARED = {"indicators:indicator_edit"}
@@ -155,6 +162,10 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
     attached = RequestAttachment.objects.create(
         event=event, name="保密附件寅.pdf", file=ContentFile(b"%PDF-1.4 secret", name="secret.pdf")
     )
+    inbox_message = InboxMessage.objects.create(user=xiaoyi_admin, subject="保密消息卯", link="/")
+    channel = Channel.objects.create(
+        unit=Unit.objects.get(zone=xiaoyi), kind="wecom", name="保密群辰", address="http://127.0.0.1:9/x"
+    )
     report.path("docx").parent.mkdir(parents=True, exist_ok=True)
     report.path("docx").write_bytes(b"docx")
     return {
@@ -162,6 +173,8 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
         "indicator_report": indicator_report,
         "service_request": service_request,
         "attachment": attached,
+        "inbox_message": inbox_message,
+        "channel": channel,
         "campaign": campaign,
         # Straight into the table: the walk needs an entry, not the signing rules.
         "campaign_entry": CampaignEntry.objects.create(
@@ -198,6 +211,8 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密诉求子",
             "保密办理结果丑",
             "保密附件寅",
+            "保密消息卯",
+            "保密群辰",
             "987,654",
             "孝义经济技术开发区",
         },

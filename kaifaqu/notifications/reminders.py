@@ -1,0 +1,175 @@
+"""What is due today, and sending it: once per item and period, recorded, failures retried.
+
+Items and their periods (a reminder is sent once per period, whatever the number of runs):
+- an overdue 诉求: every day it stays overdue, to its assignee (or the zone's handlers) and the zone's robots;
+- an overdue 节点 (milestone): once a week, to the zone's robots;
+- a zone's overdue 月报: once per reporting month, to the zone's reporters and robots.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.indicators.models import IndicatorReport
+from kaifaqu.indicators.reporting import WAITING, due_on, month_before
+from kaifaqu.projects.models import Milestone
+from kaifaqu.regions.models import Region
+from kaifaqu.services.models import ServiceRequest
+from kaifaqu.zones.models import Unit, Zone
+
+from .models import Channel, Delivery, InboxMessage
+from .senders import DeliveryError, send_email, send_webhook
+
+INBOX, EMAIL = "inbox", "email"
+CHANNEL_LABELS = {INBOX: "站内消息", EMAIL: "电子邮件", **dict(Channel.Kind.choices)}
+
+
+@dataclass
+class Reminder:
+    key: str
+    zone: Zone
+    subject: str
+    body: str
+    link: str = ""
+    users: list = field(default_factory=list)  # people reached in the inbox and by email
+
+
+@dataclass
+class Line:
+    channel: str
+    recipient: str
+    subject: str
+    status: str  # sent, failed, would-send
+
+    def __str__(self) -> str:
+        return f"{CHANNEL_LABELS.get(self.channel, self.channel)}\t{self.recipient}\t{self.subject}"
+
+
+def due_reminders(today: datetime.date) -> list[Reminder]:
+    return [*_overdue_requests(today), *_overdue_milestones(today), *_overdue_reports(today)]
+
+
+def _overdue_requests(today: datetime.date):
+    for request in ServiceRequest.objects.overdue(today).select_related("zone", "enterprise", "assignee"):
+        users = [request.assignee] if request.assignee else _zone_users(request.zone, Perm.REQUEST_HANDLE)
+        who = f"（{request.enterprise.name}）" if request.enterprise else ""
+        yield Reminder(
+            key=f"request:{request.pk}:{today.isoformat()}",
+            zone=request.zone,
+            subject=f"诉求逾期：{request.title}",
+            body=f"{request.zone.display_name}企业诉求“{request.title}”{who}办结时限为{request.due_on:%Y年%m月%d日}，"
+            f"目前{request.get_status_display()}，请抓紧办理。",
+            link=f"/requests/{request.pk}/",
+            users=users,
+        )
+
+
+def _overdue_milestones(today: datetime.date):
+    year, week, _ = today.isocalendar()
+    for milestone in Milestone.objects.overdue(today).select_related("project", "project__zone"):
+        project = milestone.project
+        yield Reminder(
+            key=f"milestone:{milestone.pk}:{year}-W{week:02d}",
+            zone=project.zone,
+            subject=f"节点逾期：{project.name} {milestone.name}",
+            body=f"{project.zone.display_name}项目“{project.name}”的节点“{milestone.name}”计划{milestone.planned_on:%Y年%m月%d日}"
+            f"完成，尚未完成{f'（责任人：{milestone.owner}）' if milestone.owner else ''}。",
+            link=f"/projects/{project.pk}/",
+        )
+
+
+def _overdue_reports(today: datetime.date):
+    year, month = month_before(today.year, today.month)
+    reported = {
+        zone_id
+        for zone_id, status in IndicatorReport.objects.filter(year=year, month=month, zone__isnull=False).values_list(
+            "zone_id", "status"
+        )
+        if status not in WAITING
+    }
+    cities = {region.code: region for region in Region.objects.filter(level=Region.Level.CITY)}
+    for zone in Zone.objects.select_related("region").exclude(pk__in=reported):
+        city = cities.get(zone.region.code[:4] + "00")
+        if city is None or today <= due_on(city, year, month):
+            continue
+        yield Reminder(
+            key=f"indicator-report:{zone.pk}:{year}-{month:02d}",
+            zone=zone,
+            subject=f"月报逾期：{zone.display_name}{year}年1-{month}月",
+            body=f"{zone.display_name}{year}年1-{month}月主要经济指标月报已过报送截止日期"
+            f"（{due_on(city, year, month):%Y年%m月%d日}），请尽快填报。",
+            link=f"/indicators/fill/?zone={zone.pk}&period={year}-{month:02d}",
+            users=_zone_users(zone, Perm.INDICATOR_REPORT),
+        )
+
+
+def _zone_users(zone: Zone, perm: str) -> list:
+    members = get_user_model().objects.filter(membership__unit__zone=zone, is_active=True).order_by("username")
+    return [user for user in members if perm in scope_for(user).permissions]
+
+
+def send_reminders(*, today: datetime.date, dry_run: bool = False) -> list[Line]:
+    """Send what is due and not yet sent (or failed before, up to the attempts allowed)."""
+    lines = []
+    channels = _channels_by_zone()
+    for reminder in due_reminders(today):
+        for channel, recipient, send in _targets(reminder, channels.get(reminder.zone.pk, [])):
+            lines.extend(_deliver(reminder, channel, recipient, send, dry_run))
+    return lines
+
+
+def _channels_by_zone() -> dict[int, list[Channel]]:
+    found: dict[int, list[Channel]] = {}
+    for channel in Channel.objects.filter(active=True, unit__kind=Unit.Kind.ZONE).select_related("unit"):
+        found.setdefault(channel.unit.zone_id, []).append(channel)
+    return found
+
+
+def _targets(reminder: Reminder, channels: list[Channel]):
+    """(channel, recipient, how to send) for each person and each of the zone's channels."""
+    text = f"【开发区调度平台】{reminder.subject}\n{reminder.body}"
+    for user in reminder.users:
+        yield INBOX, user.username, lambda user=user: _to_inbox(user, reminder)
+        if user.email:
+            yield EMAIL, user.email, lambda user=user: send_email(user.email, reminder.subject, reminder.body)
+    for channel in channels:
+        if channel.kind == Channel.Kind.EMAIL:
+            yield EMAIL, channel.address, lambda channel=channel: send_email(channel.address, reminder.subject, text)
+        else:
+            yield (
+                channel.kind,
+                channel.name,
+                lambda channel=channel: send_webhook(channel.kind, channel.address, channel.secret, text),
+            )
+
+
+def _to_inbox(user, reminder: Reminder) -> None:
+    InboxMessage.objects.create(user=user, subject=reminder.subject, body=reminder.body, link=reminder.link)
+
+
+def _deliver(reminder: Reminder, channel: str, recipient: str, send, dry_run: bool) -> list[Line]:
+    delivery = Delivery.objects.filter(key=reminder.key, channel=channel, recipient=recipient).first()
+    if delivery is not None and (
+        delivery.status == Delivery.Status.SENT or delivery.attempts >= settings.KAIFAQU_DELIVERY_ATTEMPTS
+    ):
+        return []
+    if dry_run:
+        return [Line(channel, recipient, reminder.subject, "would-send")]
+    delivery = delivery or Delivery(key=reminder.key, channel=channel, recipient=recipient, subject=reminder.subject)
+    delivery.attempts += 1
+    try:
+        with transaction.atomic():
+            send()
+    except DeliveryError as exc:
+        delivery.status, delivery.error = Delivery.Status.FAILED, str(exc)[:300]
+    else:
+        delivery.status, delivery.error, delivery.sent_at = Delivery.Status.SENT, "", timezone.now()
+    delivery.save()
+    return [Line(channel, recipient, reminder.subject, delivery.status)]

@@ -1,0 +1,94 @@
+"""Sending one message over one channel: the group robots' own JSON, signed where they ask for it.
+
+- 企业微信群机器人: ``{"msgtype": "text", "text": {"content": ...}}``;
+- 钉钉群机器人: the same body; with 加签, ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(secret,
+  "timestamp\\nsecret")) are added to the URL;
+- 飞书群机器人: ``{"msg_type": "text", "content": {"text": ...}}``; with 签名校验, ``timestamp`` (s) and
+  ``sign`` = Base64(HMAC-SHA256(key="timestamp\\nsecret", message="")) go in the body.
+A robot answers HTTP 200 with an error code when it refuses; that counts as a failure too.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+
+class DeliveryError(Exception):
+    pass
+
+
+def wecom_payload(text: str) -> dict:
+    return {"msgtype": "text", "text": {"content": text}}
+
+
+def dingtalk_url(url: str, secret: str, now_ms: int) -> str:
+    if not secret:
+        return url
+    digest = hmac.new(secret.encode(), f"{now_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest))
+    return f"{url}{'&' if '?' in url else '?'}timestamp={now_ms}&sign={sign}"
+
+
+def feishu_payload(text: str, secret: str, now_s: int) -> dict:
+    payload: dict = {"msg_type": "text", "content": {"text": text}}
+    if secret:
+        digest = hmac.new(f"{now_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
+        payload |= {"timestamp": str(now_s), "sign": base64.b64encode(digest).decode()}
+    return payload
+
+
+def send_webhook(kind: str, url: str, secret: str, text: str) -> None:
+    now = time.time()
+    if kind == "wecom":
+        _post(url, wecom_payload(text))
+    elif kind == "dingtalk":
+        _post(dingtalk_url(url, secret, int(now * 1000)), wecom_payload(text))
+    elif kind == "feishu":
+        _post(url, feishu_payload(text, secret, int(now)))
+    else:
+        raise DeliveryError(f"不支持的渠道：{kind}")
+
+
+def _post(url: str, payload: dict) -> None:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=settings.KAIFAQU_WEBHOOK_TIMEOUT) as response:
+            answer = response.read()
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"HTTP {exc.code}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise DeliveryError(f"无法连接：{getattr(exc, 'reason', exc)}") from exc
+    _check_answer(answer)
+
+
+def _check_answer(answer: bytes) -> None:
+    """WeCom and DingTalk answer ``errcode``, Feishu ``code`` (or ``StatusCode``): 0 is success."""
+    try:
+        data = json.loads(answer or b"{}")
+    except ValueError:
+        return
+    if not isinstance(data, dict):
+        return
+    for name in ("errcode", "code", "StatusCode"):
+        if data.get(name) not in (None, 0):
+            raise DeliveryError(f"{name}={data.get(name)} {data.get('errmsg') or data.get('msg') or ''}".strip())
+
+
+def send_email(address: str, subject: str, text: str) -> None:
+    if not settings.EMAIL_HOST:
+        raise DeliveryError("未配置邮件服务器（KAIFAQU_EMAIL_HOST）")
+    try:
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception as exc:  # any mail failure is recorded and retried
+        raise DeliveryError(str(exc)[:200]) from exc

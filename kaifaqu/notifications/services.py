@@ -1,0 +1,65 @@
+"""A unit's channels, kept by its administrators; a test message shows a robot is set up right."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from kaifaqu.audit import trail
+from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.zones.models import Unit
+
+from .models import Channel
+from .senders import send_email, send_webhook
+
+
+def managed_unit(user) -> Unit | None:
+    """The unit whose channels the user keeps: its administrators (维护园区与年度分类 or above)."""
+    scope = scope_for(user)
+    if scope.unit_id is None or Perm.ZONE_CHANGE not in scope.permissions:
+        return None
+    return Unit.objects.get(pk=scope.unit_id)
+
+
+def channel_save(*, user, channel: Channel) -> Channel:
+    unit = managed_unit(user)
+    if unit is None or (channel.unit_id is not None and channel.unit_id != unit.pk):
+        raise PermissionDenied("只有本单位的系统管理员可以设置通知渠道。")
+    channel.unit = unit
+    errors = {}
+    if channel.kind == Channel.Kind.EMAIL:
+        if "@" not in channel.address:
+            errors["address"] = "请填写邮箱地址。"
+    elif not channel.address.startswith(("http://", "https://")):
+        errors["address"] = f"请填写{channel.get_kind_display()}的 Webhook 地址（以 https:// 开头）。"
+    if errors:
+        raise ValidationError(errors)
+    created = channel.pk is None
+    with transaction.atomic():
+        before = {} if created else trail.stored_snapshot(channel)
+        channel.save()
+        if created:
+            trail.record_create(user=user, instance=channel)
+        else:
+            trail.record_update(user=user, instance=channel, before=before)
+    return channel
+
+
+def channel_delete(*, user, channel: Channel) -> None:
+    unit = managed_unit(user)
+    if unit is None or channel.unit_id != unit.pk:
+        raise PermissionDenied("只有本单位的系统管理员可以删除通知渠道。")
+    trail.record_delete(user=user, instance=channel)
+    channel.delete()
+
+
+def channel_test(*, user, channel: Channel) -> None:
+    """Send a test message now; raises ``DeliveryError`` with the robot's answer when it fails."""
+    unit = managed_unit(user)
+    if unit is None or channel.unit_id != unit.pk:
+        raise PermissionDenied("只有本单位的系统管理员可以测试通知渠道。")
+    text = f"【开发区调度平台】测试消息：{unit.name}的“{channel.name}”已接通，逾期诉求、节点和月报的提醒将发到这里。"
+    if channel.kind == Channel.Kind.EMAIL:
+        send_email(channel.address, "开发区调度平台测试消息", text)
+    else:
+        send_webhook(channel.kind, channel.address, channel.secret, text)
