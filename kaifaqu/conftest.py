@@ -51,10 +51,11 @@ def reference_data(transactional_db):
     from kaifaqu.indicators.models import Indicator
 
     ensure_default_indicators(Indicator)
-    from kaifaqu.services.levels import ensure_service_levels
-    from kaifaqu.services.models import ServiceLevel
+    from kaifaqu.services.levels import ensure_approval_types, ensure_service_levels
+    from kaifaqu.services.models import ApprovalType, ServiceLevel
 
     ensure_service_levels(ServiceLevel)
+    ensure_approval_types(ApprovalType)
     if not Region.objects.exists():
         load_regions(Region)
     for order, name in enumerate(PlanCategory.DEFAULTS, start=1):

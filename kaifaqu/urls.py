@@ -26,6 +26,7 @@ urlpatterns = [
     path("campaigns/", include("kaifaqu.campaigns.urls")),
     path("indicators/", include("kaifaqu.indicators.urls")),
     path("requests/", include("kaifaqu.services.urls")),
+    path("agency/", include("kaifaqu.services.agency_urls")),
     path("inbox/", include("kaifaqu.notifications.urls")),
     path("dashboard/", include("kaifaqu.dashboard.urls")),
     path("reports/", include("kaifaqu.reports.urls")),

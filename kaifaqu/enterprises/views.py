@@ -10,7 +10,8 @@ from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.views import FilteredListView, add_service_errors
-from kaifaqu.projects.models import Project
+from kaifaqu.projects.models import Project, local_today
+from kaifaqu.services.models import AgencyItem, ServiceRequest
 
 from . import services
 from .filters import EnterpriseFilter
@@ -55,6 +56,15 @@ def enterprise_detail(request, pk: int):
         {
             "enterprise": enterprise,
             "projects": projects,
+            # Its requests and its projects' approvals, from the services app's scoped querysets.
+            "requests": ServiceRequest.objects.visible_to(request.user)
+            .filter(enterprise=enterprise)
+            .select_related("assignee")[:50],
+            "agency_items": AgencyItem.objects.visible_to(request.user)
+            .filter(project__enterprise=enterprise)
+            .select_related("project", "approval_type", "agent")
+            .order_by("project__name", "approval_type__order")[:100],
+            "today": local_today(),
             "can_edit": scope_for(request.user).can(Perm.ENTERPRISE_CHANGE, enterprise.zone_id),
             "history": record_history(request.user, record_key(enterprise)),
             "record_key": record_key(enterprise),

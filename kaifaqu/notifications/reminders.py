@@ -2,6 +2,7 @@
 
 Items and their periods (a reminder is sent once per period, whatever the number of runs):
 - an overdue 诉求: every day it stays overdue, to its assignee (or the zone's handlers) and the zone's robots;
+- an overdue 代办事项: every day, to its agent (or the zone's project staff) and the zone's robots;
 - an overdue 节点 (milestone): once a week, to the zone's robots;
 - a zone's overdue 月报: once per reporting month, to the zone's reporters and robots.
 """
@@ -21,7 +22,7 @@ from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.reporting import WAITING, due_on, month_before
 from kaifaqu.projects.models import Milestone
 from kaifaqu.regions.models import Region
-from kaifaqu.services.models import ServiceRequest
+from kaifaqu.services.models import AgencyItem, ServiceRequest
 from kaifaqu.zones.models import Unit, Zone
 
 from .models import Channel, Delivery, InboxMessage
@@ -53,7 +54,26 @@ class Line:
 
 
 def due_reminders(today: datetime.date) -> list[Reminder]:
-    return [*_overdue_requests(today), *_overdue_milestones(today), *_overdue_reports(today)]
+    return [
+        *_overdue_requests(today),
+        *_overdue_agency_items(today),
+        *_overdue_milestones(today),
+        *_overdue_reports(today),
+    ]
+
+
+def _overdue_agency_items(today: datetime.date):
+    for item in AgencyItem.objects.overdue(today).select_related("project", "project__zone", "approval_type", "agent"):
+        project = item.project
+        yield Reminder(
+            key=f"agency:{item.pk}:{today.isoformat()}",
+            zone=project.zone,
+            subject=f"代办逾期：{project.name} {item.approval_type.name}",
+            body=f"{project.zone.display_name}项目“{project.name}”的{item.approval_type.name}应于"
+            f"{item.due_on:%Y年%m月%d日}办结，目前仍在办理中。",
+            link=f"/agency/projects/{project.pk}/",
+            users=[item.agent] if item.agent else _zone_users(project.zone, Perm.PROJECT_CHANGE),
+        )
 
 
 def _overdue_requests(today: datetime.date):

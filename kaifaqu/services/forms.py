@@ -9,7 +9,7 @@ from kaifaqu.core.forms import StyledFormMixin
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.projects.models import Project
 
-from .models import Category, Urgency
+from .models import AgencyItem, Category, ConstructionKind, Urgency
 
 
 class RequestForm(StyledFormMixin, forms.Form):
@@ -85,3 +85,35 @@ class RateForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(label="评价意见", required=False, max_length=300)
+
+
+class ChecklistForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="项目类型", choices=[("", "请选择"), *ConstructionKind.choices])
+    agent = forms.ModelChoiceField(label="代办员", queryset=get_user_model().objects.none(), required=False)
+    commitment = forms.BooleanField(label="按承诺制办理", required=False)
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents
+        self.fields["agent"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class AgencyItemForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label="状态", choices=AgencyItem.Status.choices)
+    agent = forms.ModelChoiceField(label="代办员", queryset=get_user_model().objects.none(), required=False)
+    started_on = forms.DateField(label="启动日期", required=False)
+    finished_on = forms.DateField(label="办结日期", required=False)
+    commitment = forms.BooleanField(label="承诺制", required=False)
+    note = forms.CharField(label="备注", required=False, max_length=300)
+
+    def __init__(self, *args, agents, form_id: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents
+        self.fields["agent"].label_from_instance = lambda user: user.get_full_name() or user.username
+        for name, field in self.fields.items():
+            # One form per table row: the inputs name their form, which sits outside the table.
+            field.widget.attrs |= {"form": form_id, "aria-label": field.label} if form_id else {}
+            if name != "commitment":
+                field.widget.attrs["class"] += (
+                    " form-control-sm" if "form-control" in field.widget.attrs["class"] else ""
+                )

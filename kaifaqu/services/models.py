@@ -195,3 +195,87 @@ class RequestAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConstructionKind(models.TextChoices):
+    """What a project builds decides which approvals it needs."""
+
+    NEW = "new", "新建（新增用地）"
+    EXPAND = "expand", "改扩建（不新增用地）"
+    EQUIPMENT = "equipment", "技术改造（不涉及土建）"
+
+
+class ApprovalType(models.Model):
+    """One approval in the 全代办 catalogue (立项备案, 环评, 施工许可, …), with its standard days."""
+
+    name = models.CharField("审批事项", max_length=50, unique=True)
+    standard_days = models.PositiveSmallIntegerField("承诺办理时限（工作日折算天）", validators=[MinValueValidator(1)])
+    kinds = models.JSONField("适用项目", default=list, help_text="新建、改扩建、技术改造中适用的类型")
+    department = models.CharField("审批部门", max_length=50, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "代办审批事项"
+        verbose_name_plural = verbose_name
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyItemQuerySet(ScopedQuerySet):
+    zone_path = "project__zone"
+    enterprise_path = "project__enterprise"
+
+    def overdue(self, today: datetime.date) -> AgencyItemQuerySet:
+        return self.filter(status=AgencyItem.Status.IN_PROGRESS, due_on__lt=today)
+
+
+class AgencyItem(TimeStampedModel):
+    """全代办: one approval the zone's agent handles for a project."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "未启动"
+        IN_PROGRESS = "in_progress", "办理中"
+        DONE = "done", "已办结"
+        NOT_NEEDED = "not_needed", "无需办理"
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="agency_items"
+    )
+    approval_type = models.ForeignKey(ApprovalType, verbose_name="审批事项", on_delete=models.PROTECT)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="代办员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agency_items",
+    )
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    started_on = models.DateField("启动日期", null=True, blank=True)
+    due_on = models.DateField("应办结日期", null=True, blank=True)
+    finished_on = models.DateField("办结日期", null=True, blank=True)
+    commitment = models.BooleanField("承诺制", default=False, help_text="告知承诺制办理：先承诺、后核查")
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    objects = AgencyItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "代办事项"
+        verbose_name_plural = verbose_name
+        ordering = ["project", "approval_type__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "approval_type"], name="one_item_per_approval")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.approval_type}"
+
+    @property
+    def days_taken(self) -> int | None:
+        if self.started_on is None or self.finished_on is None:
+            return None
+        return (self.finished_on - self.started_on).days
+
+    def overdue_on(self, today: datetime.date) -> bool:
+        return self.status == self.Status.IN_PROGRESS and self.due_on is not None and self.due_on < today

@@ -146,3 +146,79 @@ def ledger_rows(requests: QuerySet[ServiceRequest], *, today: datetime.date):
 def overdue_days(request: ServiceRequest, today: datetime.date) -> int:
     deadlines = [day for day in (request.due_on, request.assigned_due_on) if day is not None and day < today]
     return (today - min(deadlines)).days if deadlines and not request.closed else 0
+
+
+# --- 全代办 ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApprovalFigures:
+    name: str
+    standard_days: int
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    commitment: int = 0
+    avg_days: Decimal | None = None
+
+
+def agency_stats(items, *, today: datetime.date) -> list[ApprovalFigures]:
+    """Counts and average days (启动 to 办结) per approval type, for the items given (already scoped)."""
+    from .models import AgencyItem, ApprovalType
+
+    rows = {t.pk: ApprovalFigures(t.name, t.standard_days) for t in ApprovalType.objects.all()}
+    days: dict[int, list[int]] = {}
+    for type_id, status, started, finished, due, commitment in items.values_list(
+        "approval_type_id", "status", "started_on", "finished_on", "due_on", "commitment"
+    ):
+        row = rows[type_id]
+        row.total += 1
+        row.done += status == AgencyItem.Status.DONE
+        row.in_progress += status == AgencyItem.Status.IN_PROGRESS
+        row.overdue += status == AgencyItem.Status.IN_PROGRESS and due is not None and due < today
+        row.commitment += commitment
+        if status == AgencyItem.Status.DONE and started and finished:
+            days.setdefault(type_id, []).append((finished - started).days)
+    for type_id, spans in days.items():
+        rows[type_id].avg_days = (Decimal(sum(spans)) / len(spans)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return [row for row in rows.values() if row.total]
+
+
+AGENCY_HEADERS = (
+    "序号",
+    "开发区",
+    "项目",
+    "建设单位",
+    "审批事项",
+    "代办员",
+    "状态",
+    "承诺制",
+    "启动日期",
+    "应办结日期",
+    "办结日期",
+    "用时（天）",
+    "是否逾期",
+    "备注",
+)
+
+
+def agency_rows(items, *, today: datetime.date):
+    ordered = items.select_related("project", "project__zone", "project__enterprise", "approval_type", "agent")
+    for number, item in enumerate(ordered.order_by("project__zone_id", "project__name", "approval_type__order")):
+        yield [
+            number + 1,
+            item.project.zone.display_name,
+            item.project.name,
+            item.project.enterprise.name if item.project.enterprise else "",
+            item.approval_type.name,
+            (item.agent.get_full_name() or item.agent.username) if item.agent else "",
+            item.get_status_display(),
+            "是" if item.commitment else "",
+            item.started_on,
+            item.due_on,
+            item.finished_on,
+            item.days_taken,
+            "是" if item.overdue_on(today) else "",
+            item.note,
+        ]

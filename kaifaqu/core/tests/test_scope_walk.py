@@ -12,6 +12,7 @@ import datetime
 import io
 import re
 
+import docx
 import openpyxl
 import pytest
 from django.core.files.base import ContentFile
@@ -30,7 +31,7 @@ from kaifaqu.projects.models import Stage
 from kaifaqu.projects.services import milestone_create, plan_category_create, progress_create, project_create
 from kaifaqu.regions.models import Region
 from kaifaqu.reports.models import Report
-from kaifaqu.services.models import RequestAttachment, RequestEvent, ServiceRequest
+from kaifaqu.services.models import AgencyItem, ApprovalType, RequestAttachment, RequestEvent, ServiceRequest
 from kaifaqu.zones import roles
 from kaifaqu.zones.models import Unit
 from kaifaqu.zones.services import park_create, unit_for_region
@@ -77,6 +78,9 @@ TARGETS = {
     "services:step": "service_request",
     "services:attachment": "service_request",
     "notifications:open": "inbox_message",
+    "agency:project": "project",
+    "agency:checklist": "project",
+    "agency:item": "agency_item",
     "notifications:channel_action": "channel",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
@@ -162,6 +166,9 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
     attached = RequestAttachment.objects.create(
         event=event, name="保密附件寅.pdf", file=ContentFile(b"%PDF-1.4 secret", name="secret.pdf")
     )
+    agency_item = AgencyItem.objects.create(
+        project=project, approval_type=ApprovalType.objects.get(name="环境影响评价"), note="保密代办巳"
+    )
     inbox_message = InboxMessage.objects.create(user=xiaoyi_admin, subject="保密消息卯", link="/")
     channel = Channel.objects.create(
         unit=Unit.objects.get(zone=xiaoyi), kind="wecom", name="保密群辰", address="http://127.0.0.1:9/x"
@@ -174,6 +181,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
         "service_request": service_request,
         "attachment": attached,
         "inbox_message": inbox_message,
+        "agency_item": agency_item,
         "channel": channel,
         "campaign": campaign,
         # Straight into the table: the walk needs an entry, not the signing rules.
@@ -212,6 +220,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密办理结果丑",
             "保密附件寅",
             "保密消息卯",
+            "保密代办巳",
             "保密群辰",
             "987,654",
             "孝义经济技术开发区",
@@ -234,8 +243,12 @@ def walker(request, tunliu, xiaoyi, admin_user, xiaoyi_enterprise):
 
 
 def readable_text(response) -> str:
-    """What a person would read in the response: the page, the JSON, or every cell of an xlsx."""
+    """What a person would read in the response: the page, the JSON, every cell of an xlsx, or a docx's text."""
     raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if "wordprocessingml" in response.get("Content-Type", ""):
+        document = docx.Document(io.BytesIO(raw))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
         return "\n".join(

@@ -183,3 +183,23 @@ def test_the_inbox_and_a_units_channels(client, overdue, receiver, tunliu_staff)
     client.force_login(tunliu_staff)  # another zone's channel: not theirs
     assert client.post(f"/inbox/channels/{wecom.pk}/delete/").status_code == 404
     assert Channel.objects.filter(pk=wecom.pk).exists()
+
+
+def test_an_overdue_agency_item_reaches_its_agent(overdue, receiver, make_project):
+    from kaifaqu.services.models import AgencyItem, ApprovalType
+
+    project = make_project("鹏飞焦炉煤气制氢项目")
+    AgencyItem.objects.create(
+        project=project,
+        approval_type=ApprovalType.objects.get(name="施工许可"),
+        agent=overdue.assignee,
+        status="in_progress",
+        started_on=datetime.date(2026, 11, 1),
+        due_on=datetime.date(2026, 11, 8),
+    )
+    lines = [line for line in send_reminders(today=DAY) if line.subject.startswith("代办逾期")]
+    assert [(line.channel, line.recipient) for line in lines][:2] == [
+        ("inbox", "xiaoyi-agent"),
+        ("email", "agent@xiaoyi.example"),
+    ]
+    assert lines[0].subject == "代办逾期：鹏飞焦炉煤气制氢项目 施工许可"

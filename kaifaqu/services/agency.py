@@ -1,0 +1,95 @@
+"""全代办: the zone's agents handle a project's approvals. A checklist is generated from the project's
+kind (新建, 改扩建, 技术改造); each item moves 未启动 → 办理中 (due by its standard days) → 已办结,
+or is marked 无需办理 with the reason."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from kaifaqu.audit import trail
+from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.projects.models import Project, local_today
+
+from .models import AgencyItem, ApprovalType, ConstructionKind
+
+Status = AgencyItem.Status
+
+
+def can_run_agency(user, project: Project) -> bool:
+    return scope_for(user).can(Perm.PROJECT_CHANGE, project.zone_id)
+
+
+def can_update(user, item: AgencyItem) -> bool:
+    """The project's zone staff, or the agent the item is given to."""
+    return can_run_agency(user, item.project) or (item.agent_id is not None and item.agent_id == user.pk)
+
+
+def checklist_create(*, user, project: Project, kind: str, agent=None, commitment: bool = False) -> list[AgencyItem]:
+    """The approvals a project of this kind needs, added where missing (existing items are kept)."""
+    if not can_run_agency(user, project):
+        raise PermissionDenied(f"您没有为“{project.name}”安排代办的权限。")
+    if kind not in ConstructionKind.values:
+        raise ValidationError({"kind": "请选择项目类型。"})
+    if agent is not None and not scope_for(agent).can(Perm.PROJECT_CHANGE, project.zone_id):
+        raise ValidationError({"agent": f"{agent.get_full_name() or agent.username}不能办理该开发区的项目。"})
+    present = set(project.agency_items.values_list("approval_type_id", flat=True))
+    wanted = [t for t in ApprovalType.objects.filter(active=True) if kind in t.kinds and t.pk not in present]
+    with transaction.atomic():
+        items = [
+            AgencyItem.objects.create(project=project, approval_type=approval, agent=agent, commitment=commitment)
+            for approval in wanted
+        ]
+        with trail.batch():
+            for item in items:
+                trail.record_create(user=user, instance=item, note=f"生成代办清单（{ConstructionKind(kind).label}）")
+    return items
+
+
+def item_update(
+    *,
+    user,
+    item: AgencyItem,
+    status: str,
+    agent=None,
+    started_on: datetime.date | None = None,
+    finished_on: datetime.date | None = None,
+    commitment: bool = False,
+    note: str = "",
+) -> AgencyItem:
+    if not can_update(user, item):
+        raise PermissionDenied("只有项目所在开发区的工作人员或该事项的代办员可以修改。")
+    today = local_today()
+    errors = _problems(status, started_on, finished_on, note, today)
+    if agent is not None and not scope_for(agent).can(Perm.PROJECT_CHANGE, item.project.zone_id):
+        errors["agent"] = f"{agent.get_full_name() or agent.username}不能办理该开发区的项目。"
+    if errors:
+        raise ValidationError(errors)
+    before = trail.snapshot(item)
+    item.status, item.agent, item.commitment, item.note = status, agent, commitment, note.strip()
+    item.started_on = None if status == Status.PENDING else (started_on or today)
+    item.finished_on = (finished_on or today) if status == Status.DONE else None
+    item.due_on = (
+        item.started_on + datetime.timedelta(days=item.approval_type.standard_days) if item.started_on else None
+    )
+    with transaction.atomic():
+        item.save()
+        trail.record_update(user=user, instance=item, before=before)
+    return item
+
+
+def _problems(status, started_on, finished_on, note, today) -> dict[str, str]:
+    errors = {}
+    if status not in Status.values:
+        errors["status"] = "请选择状态。"
+    if started_on and started_on > today:
+        errors["started_on"] = "启动日期不能晚于今天。"
+    if finished_on and finished_on > today:
+        errors["finished_on"] = "办结日期不能晚于今天。"
+    if status == Status.DONE and started_on and finished_on and finished_on < started_on:
+        errors["finished_on"] = "办结日期不能早于启动日期。"
+    if status == Status.NOT_NEEDED and not note.strip():
+        errors["note"] = "标为“无需办理”时请在备注中写明原因。"
+    return errors

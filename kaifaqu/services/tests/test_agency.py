@@ -1,0 +1,121 @@
+"""全代办: the checklist a project's kind calls for, items through their states with due dates and
+overdue, who may change them, statistics per approval type, and the two documents."""
+
+import datetime
+import io
+
+import docx
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kaifaqu.conftest import make_user
+from kaifaqu.projects.models import local_today
+from kaifaqu.reports.docx import write_docx
+from kaifaqu.services import agency
+from kaifaqu.services.documents import monthly_summary, weekly_report
+from kaifaqu.services.models import AgencyItem
+from kaifaqu.services.selectors import agency_stats
+from kaifaqu.zones import roles
+from kaifaqu.zones.models import Unit
+
+TODAY = local_today()
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project("鹏飞焦炉煤气制氢项目")
+
+
+@pytest.fixture
+def agent(xiaoyi):
+    user = make_user("xiaoyi-agent", Unit.objects.get(zone=xiaoyi), roles.PROJECT_OFFICER)
+    user.first_name = "李代办"
+    user.save()
+    return user
+
+
+def names(items):
+    return [item.approval_type.name for item in items]
+
+
+def test_the_checklist_follows_the_projects_kind(agent, project):
+    equipment = agency.checklist_create(user=agent, project=project, kind="equipment")
+    assert names(equipment) == ["立项备案", "环境影响评价", "节能审查（能评）", "排污许可"]
+    more = agency.checklist_create(user=agent, project=project, kind="new", agent=agent, commitment=True)
+    assert "用地预审与选址意见" in names(more) and "立项备案" not in names(more)  # kept, not repeated
+    assert AgencyItem.objects.filter(project=project).count() == 13
+    assert all(item.agent == agent and item.commitment for item in more)
+
+
+def test_items_move_through_their_states(agent, project, tunliu_staff):
+    [record, *_] = agency.checklist_create(user=agent, project=project, kind="equipment")
+    started = TODAY - datetime.timedelta(days=5)
+    agency.item_update(user=agent, item=record, status="in_progress", agent=agent, started_on=started)
+    assert record.due_on == started + datetime.timedelta(days=3)  # 立项备案: 3 days
+    assert list(AgencyItem.objects.overdue(TODAY)) == [record]
+    with pytest.raises(ValidationError) as refused:
+        agency.item_update(
+            user=agent, item=record, status="done", started_on=started, finished_on=started - datetime.timedelta(days=1)
+        )
+    assert refused.value.message_dict == {"finished_on": ["办结日期不能早于启动日期。"]}
+    agency.item_update(user=agent, item=record, status="done", started_on=started, finished_on=TODAY)
+    assert (record.days_taken, record.overdue_on(TODAY)) == (5, False)
+    with pytest.raises(PermissionDenied):
+        agency.item_update(user=tunliu_staff, item=record, status="pending")
+    other = AgencyItem.objects.get(project=project, approval_type__name="排污许可")
+    with pytest.raises(ValidationError, match="写明原因"):
+        agency.item_update(user=agent, item=other, status="not_needed")
+
+
+def test_statistics_and_documents(agent, project):
+    items = agency.checklist_create(user=agent, project=project, kind="equipment", agent=agent)
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    for item, days in zip(items[:2], (4, 10), strict=True):
+        finished = monday - datetime.timedelta(days=2)
+        agency.item_update(
+            user=agent,
+            item=item,
+            status="done",
+            agent=agent,
+            started_on=finished - datetime.timedelta(days=days),
+            finished_on=finished,
+        )
+    agency.item_update(
+        user=agent, item=items[2], status="in_progress", agent=agent, started_on=TODAY - datetime.timedelta(days=30)
+    )
+    rows = {row.name: row for row in agency_stats(AgencyItem.objects.all(), today=TODAY)}
+    assert (rows["立项备案"].done, rows["立项备案"].avg_days) == (1, 4)
+    assert (rows["节能审查（能评）"].in_progress, rows["节能审查（能评）"].overdue) == (1, 1)
+
+    weekly = weekly_report(AgencyItem.objects.filter(agent=agent), who="李代办", monday=monday)
+    assert weekly.sections[0].paragraphs == ["上周办结代办事项2件；正在办理1件，其中逾期1件，本周到期0件。"]
+    document = docx.Document(io.BytesIO(write_docx(weekly)))
+    assert document.paragraphs[0].text == "李代办全代办工作周报"
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "立项备案" in cells and "逾期" in "".join(cells)
+
+    summary = monthly_summary(
+        AgencyItem.objects.all(), scope_name="孝义经开区", year=TODAY.year, month=TODAY.month, today=TODAY
+    )
+    assert summary.title == "孝义经开区全代办工作月度汇总"
+    assert summary.sections[0].paragraphs[0].startswith("本月办结代办事项")
+
+
+def test_the_project_page_generates_and_updates_the_checklist(client, agent, project):
+    client.force_login(agent)
+    page = client.post(f"/agency/projects/{project.pk}/checklist/", {"kind": "expand", "agent": agent.pk})
+    assert page.status_code == 302
+    page = client.get(f"/agency/projects/{project.pk}/").content.decode()
+    assert 'data-approval="施工许可"' in page and 'data-approval="用地预审与选址意见"' not in page
+    permit = AgencyItem.objects.get(project=project, approval_type__name="施工许可")
+    prefix = f"i{permit.pk}"
+    started = (TODAY - datetime.timedelta(days=1)).isoformat()
+    client.post(f"/agency/items/{permit.pk}/", {f"{prefix}-status": "in_progress", f"{prefix}-started_on": started})
+    permit.refresh_from_db()
+    assert (permit.status, permit.due_on) == ("in_progress", TODAY + datetime.timedelta(days=6))
+    listing = client.get("/agency/", {"mine": "true"}).content.decode()
+    table = listing[listing.index('data-testid="totals"') :]
+    assert "施工许可" not in table and "竣工验收" in table  # the form chose no agent: nobody's now
+    weekly = client.get("/agency/weekly/")
+    assert weekly["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert docx.Document(io.BytesIO(weekly.content)).paragraphs[0].text.endswith("全代办工作周报")
