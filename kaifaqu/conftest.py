@@ -56,6 +56,10 @@ def reference_data(transactional_db):
 
     ensure_service_levels(ServiceLevel)
     ensure_approval_types(ApprovalType)
+    from kaifaqu.enterprises.industries import ensure_industry_classes
+    from kaifaqu.enterprises.models import IndustryClass
+
+    ensure_industry_classes(IndustryClass)
     if not Region.objects.exists():
         load_regions(Region)
     for order, name in enumerate(PlanCategory.DEFAULTS, start=1):

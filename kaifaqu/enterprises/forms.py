@@ -2,7 +2,14 @@ from kaifaqu.core.forms import ServiceModelForm, editable_zones
 from kaifaqu.core.scoping import Perm
 from kaifaqu.zones.models import Zone
 
-from .models import Enterprise
+from .models import Enterprise, IndustryClass
+
+
+def _liaisons(zones):
+    """Members of the zones' committees: the people an enterprise can be given to (包联)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(membership__unit__zone__in=zones, is_active=True).order_by("username")
 
 
 class EnterpriseForm(ServiceModelForm):
@@ -21,6 +28,10 @@ class EnterpriseForm(ServiceModelForm):
             "is_high_tech",
             "specialised",
             "is_chain_leader",
+            "is_listed",
+            "industry_class",
+            "liaison",
+            "liaison_leader",
         ]
 
     def __init__(self, *args, user, **kwargs):
@@ -31,6 +42,12 @@ class EnterpriseForm(ServiceModelForm):
         if not self.is_bound and not self.instance.pk and zones.count() == 1:
             self.initial["zone"] = zones.first().pk
         self.fields["name"].widget.attrs["autofocus"] = True
+        self.fields["industry_class"].queryset = IndustryClass.objects.filter(parent__isnull=False).select_related(
+            "parent"
+        )
+        self.fields["industry_class"].empty_label = "请选择（GB/T 4754-2017 大类）"
+        self.fields["liaison"].queryset = _liaisons(zones)
+        self.fields["liaison"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["credit_code"].widget.attrs.update(
             {"placeholder": "18 位，如 91141181MA0K2XXXXX", "maxlength": 30, "autocomplete": "off"}
         )

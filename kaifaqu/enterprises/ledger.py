@@ -56,9 +56,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("is_high_tech", "高新技术企业", ("高新技术", "高企", "是否高新", "是否高新技术企业", "国家高新技术企业")),
     Column("specialised", "专精特新", ("专精特新企业", "专精特新级别", "是否专精特新")),
     Column("is_chain_leader", "链主企业", ("链主", "是否链主", "是否链主企业")),
+    Column("is_listed", "上市企业", ("上市", "是否上市", "是否上市企业")),
+    Column("liaison_leader", "包联领导", ("包联县级领导", "联系领导", "包联领导姓名")),
 )
-TEXT_FIELDS = ("name", "industry", "address", "contact_person", "contact_phone")
-FLAG_FIELDS = ("is_above_scale", "is_four_above", "is_high_tech", "is_chain_leader")
+TEXT_FIELDS = ("name", "industry", "address", "contact_person", "contact_phone", "liaison_leader")
+FLAG_FIELDS = ("is_above_scale", "is_four_above", "is_high_tech", "is_chain_leader", "is_listed")
 SHOWN_FIELDS = frozenset({*TEXT_FIELDS, *FLAG_FIELDS, "credit_code", "specialised", "zone"})
 SPECIALISED_WORDS = {
     compact(word): code
@@ -91,6 +93,10 @@ def export_row(enterprise: Enterprise) -> list:
         *("是" if getattr(enterprise, name) else "否" for name in ("is_above_scale", "is_four_above", "is_high_tech")),
         enterprise.get_specialised_display() if enterprise.specialised else "否",
         "是" if enterprise.is_chain_leader else "否",
+        "是" if enterprise.is_listed else "否",
+        enterprise.liaison_leader,
+        (enterprise.liaison.get_full_name() or enterprise.liaison.username) if enterprise.liaison else "",
+        str(enterprise.industry_class) if enterprise.industry_class else "",
     ]
 
 
@@ -286,11 +292,16 @@ EXPORT_COLUMNS = (
     LedgerColumn("高新技术企业", width=9),
     LedgerColumn("专精特新", width=16),
     LedgerColumn("链主企业", width=9),
+    LedgerColumn("上市企业", width=9),
+    LedgerColumn("包联领导", width=10),
+    LedgerColumn("包联干部", width=10),
+    LedgerColumn("国民经济行业", width=30),
 )
 
 
 def enterprise_rows(queryset) -> Iterator[list]:
-    for enterprise in queryset.select_related("zone").order_by("zone_id", "name").iterator(chunk_size=2000):
+    related = queryset.select_related("zone", "liaison", "industry_class", "industry_class__parent")
+    for enterprise in related.order_by("zone_id", "name").iterator(chunk_size=2000):
         yield export_row(enterprise)
 
 

@@ -12,6 +12,25 @@ class EnterpriseQuerySet(ScopedQuerySet):
     enterprise_path = "pk"
 
 
+class IndustryClass(models.Model):
+    """GB/T 4754-2017: a 门类 (A–T) or one of its 大类 (01–97)."""
+
+    code = models.CharField("代码", max_length=2, primary_key=True)
+    name = models.CharField("名称", max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name="门类", null=True, blank=True, on_delete=models.PROTECT, related_name="divisions"
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "国民经济行业分类"
+        verbose_name_plural = verbose_name
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.parent_id or ''}{self.code} {self.name}" if self.parent_id else f"{self.code} {self.name}"
+
+
 class Enterprise(TimeStampedModel):
     """An enterprise (企业), keyed by its 统一社会信用代码 when it has one."""
 
@@ -41,6 +60,25 @@ class Enterprise(TimeStampedModel):
     is_high_tech = models.BooleanField("高新技术企业", default=False)
     specialised = models.CharField("专精特新", max_length=12, choices=Specialised.choices, blank=True, default="")
     is_chain_leader = models.BooleanField("链主企业", default=False)
+    is_listed = models.BooleanField("上市企业", default=False)
+    industry_class = models.ForeignKey(
+        IndustryClass,
+        verbose_name="国民经济行业（大类）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"parent__isnull": False},
+        related_name="+",
+    )
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="包联干部",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="liaison_enterprises",
+    )
+    liaison_leader = models.CharField("包联领导", max_length=50, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -72,6 +110,7 @@ class Enterprise(TimeStampedModel):
                 (self.is_four_above, "四上"),
                 (self.is_high_tech, "高新技术"),
                 (self.is_chain_leader, "链主"),
+                (self.is_listed, "上市"),
             )
             if flag
         ]

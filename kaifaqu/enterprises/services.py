@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
-from kaifaqu.core.scoping import Perm, ensure_can
+from kaifaqu.core.scoping import Perm, ensure_can, scope_for
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 
 from .credit_code import normalise_credit_code
@@ -66,5 +66,7 @@ def _validate_and_save(enterprise: Enterprise) -> None:
     enterprise.credit_code = normalise_credit_code(enterprise.credit_code) or None
     bag = ErrorBag()
     full_clean_into(enterprise, bag, exclude=["created_by"])
+    if enterprise.liaison is not None and enterprise.zone_id not in scope_for(enterprise.liaison).zone_ids:
+        bag.add("liaison", "包联干部须是该企业所在开发区的工作人员。")
     bag.raise_if_any()
     enterprise.save()

@@ -43,7 +43,9 @@ class EnterpriseListView(FilteredListView):
 
 @login_required
 def enterprise_detail(request, pk: int):
-    enterprise = get_visible_or_404(Enterprise.objects.select_related("zone"), request.user, pk=pk)
+    enterprise = get_visible_or_404(
+        Enterprise.objects.select_related("zone", "liaison", "industry_class__parent"), request.user, pk=pk
+    )
     projects = (
         Project.objects.visible_to(request.user)
         .filter(enterprise=enterprise)
