@@ -45,6 +45,8 @@ def _advance(request, admin, reached: str, satisfaction, received: datetime.date
     if reached == "received":
         return
     due = max(today, received + datetime.timedelta(days=7))
+    if request.due_on >= today:
+        due = min(due, request.due_on)  # an assignee is not given longer than the request has
     services.request_assign(user=admin, request=request, department="经济发展局", assignee=None, due_on=due)
     if reached == "escalated":
         services.request_escalate(user=admin, request=request, leader="王建军", note="逾期未办结")

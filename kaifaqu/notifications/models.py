@@ -32,6 +32,11 @@ class Channel(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
 
+    @property
+    def shown_address(self) -> str:
+        """The address without its query string: a robot's key or token is a secret."""
+        return self.address.split("?", 1)[0] + ("?…" if "?" in self.address else "")
+
 
 class InboxMessage(models.Model):
     user = models.ForeignKey(

@@ -68,8 +68,20 @@ def _post(url: str, payload: dict) -> None:
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"无法连接：{getattr(exc, 'reason', exc)}") from exc
+        raise DeliveryError(f"无法连接：{_reason(getattr(exc, 'reason', exc))}") from exc
     _check_answer(answer)
+
+
+def _reason(reason) -> str:
+    """Say in Chinese what the network said (the office reads this on the channels page)."""
+    if isinstance(reason, ConnectionRefusedError):
+        return "对方拒绝连接（地址或端口不对？）"
+    if isinstance(reason, TimeoutError):
+        return "连接超时"
+    text = str(reason)
+    if "Name or service not known" in text or "getaddrinfo" in text or "nodename" in text:
+        return "找不到该域名（服务器能否访问外网或该地址？）"
+    return text[:150]
 
 
 def _check_answer(answer: bytes) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -11,6 +13,8 @@ from kaifaqu.zones.models import Unit
 
 from .models import Channel
 from .senders import send_email, send_webhook
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def managed_unit(user) -> Unit | None:
@@ -28,10 +32,10 @@ def channel_save(*, user, channel: Channel) -> Channel:
     channel.unit = unit
     errors = {}
     if channel.kind == Channel.Kind.EMAIL:
-        if "@" not in channel.address:
+        if not EMAIL.match(channel.address):
             errors["address"] = "请填写邮箱地址。"
     elif not channel.address.startswith(("http://", "https://")):
-        errors["address"] = f"请填写{channel.get_kind_display()}的 Webhook 地址（以 https:// 开头）。"
+        errors["address"] = f"请填写{channel.get_kind_display()}的 Webhook 地址（以 https:// 或 http:// 开头）。"
     if errors:
         raise ValidationError(errors)
     created = channel.pk is None

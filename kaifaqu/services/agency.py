@@ -69,7 +69,8 @@ def item_update(
         raise ValidationError(errors)
     before = trail.snapshot(item)
     item.status, item.agent, item.commitment, item.note = status, agent, commitment, note.strip()
-    item.started_on = None if status == Status.PENDING else (started_on or today)
+    # 未启动 and 无需办理 have no dates; a start typed with them is not kept.
+    item.started_on = None if status in (Status.PENDING, Status.NOT_NEEDED) else (started_on or today)
     item.finished_on = (finished_on or today) if status == Status.DONE else None
     item.due_on = (
         item.started_on + datetime.timedelta(days=item.approval_type.standard_days) if item.started_on else None

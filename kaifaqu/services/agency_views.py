@@ -112,7 +112,12 @@ class AgencyListView(FilteredListView):
         return super().get(request, *args, **kwargs)
 
     def summarise(self, queryset) -> dict:
-        return {"count": queryset.count(), "overdue_count": queryset.overdue(local_today()).count()}
+        last = local_today().replace(day=1) - datetime.timedelta(days=1)
+        return {
+            "count": queryset.count(),
+            "overdue_count": queryset.overdue(local_today()).count(),
+            "last_month": f"{last.year}-{last.month:02d}",
+        }
 
 
 @login_required

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -138,10 +139,14 @@ def request_assign(
         errors["assignee"] = f"{assignee.get_full_name() or assignee.username}不能办理该开发区的诉求。"
     if due_on < local_today():
         errors["due_on"] = "交办时限不能早于今天。"
+    elif request.due_on >= local_today() and due_on > request.due_on:
+        errors["due_on"] = f"交办时限不能晚于诉求的办结时限（{request.due_on:%Y年%m月%d日}）。"
     if errors:
         raise ValidationError(errors)
     person = (assignee.get_full_name() or assignee.username) if assignee is not None else ""
     who = "、".join(part for part in (department.strip(), person) if part)
+    if assignee is not None and assignee != user:
+        notify([assignee], f"交办诉求：{request.title}", f"请于{due_on:%Y年%m月%d日}前办结。{note}".strip(), request)
     return _step(
         request,
         user,
@@ -195,6 +200,7 @@ def request_resolve(*, user, request: ServiceRequest, resolution: str, files=())
         event = request.events.order_by("-at", "-id").first()
         for upload in files:
             RequestAttachment.objects.create(event=event, file=upload, name=upload.name[:200])
+        notify(enterprise_users(request), f"诉求已办结：{request.title}", "请查看办理结果并评价。", request)
     return request
 
 
@@ -206,6 +212,8 @@ def request_reopen(*, user, request: ServiceRequest, reason: str) -> ServiceRequ
     if not reason.strip():
         raise ValidationError({"reason": "请写明退回重办的原因。"})
     status = Status.ASSIGNED if request.assignee_id or request.assignee_department else Status.RECEIVED
+    if request.assignee is not None and request.assignee != user:
+        notify([request.assignee], f"诉求被退回重办：{request.title}", reason.strip(), request)
     return _step(request, user, Kind.REOPEN, reason.strip(), status=status, resolved_on=None, resolution="")
 
 
@@ -235,3 +243,20 @@ def _step(request: ServiceRequest, user, kind: str, note: str, due_on_event=None
 def _event(request: ServiceRequest, kind: str, user, note: str, due_on=None) -> RequestEvent:
     actor = user if getattr(user, "is_authenticated", False) else None
     return RequestEvent.objects.create(request=request, kind=kind, user=actor, note=note, due_on=due_on)
+
+
+def enterprise_users(request: ServiceRequest) -> list:
+    """The enterprise's own accounts, who follow and rate its requests."""
+    if request.enterprise_id is None:
+        return []
+    users = get_user_model().objects.filter(membership__unit__enterprise_id=request.enterprise_id, is_active=True)
+    return list(users)
+
+
+def notify(users, subject: str, body: str, request: ServiceRequest) -> None:
+    """A message in each person's inbox, linking to the request (reminders of overdue ones come from send_reminders)."""
+    from kaifaqu.notifications.models import InboxMessage
+
+    InboxMessage.objects.bulk_create(
+        InboxMessage(user=user, subject=subject, body=body, link=f"/requests/{request.pk}/") for user in users
+    )

@@ -133,14 +133,25 @@ def _detail_context(request, item: ServiceRequest, **forms) -> dict:
         "events": item.events.select_related("user").prefetch_related("files"),
         "overdue_days": overdue_days(item, today),
         "assign_form": forms.get("assign")
-        or (AssignForm(assignees=assignees(item.zone)) if handle and open_ else None),
-        "remind_form": forms.get("remind") or (NoteForm() if handle and open_ and item.status != "received" else None),
-        "escalate_form": forms.get("escalate") or (EscalateForm() if handle and open_ else None),
-        "resolve_form": forms.get("resolve") or (ResolveForm() if services.can_resolve(user, item) and open_ else None),
+        or (_form("assign", assignees=assignees(item.zone)) if handle and open_ else None),
+        "remind_form": forms.get("remind")
+        or (_form("remind") if handle and open_ and item.status != "received" else None),
+        "escalate_form": forms.get("escalate") or (_form("escalate") if handle and open_ else None),
+        "resolve_form": forms.get("resolve")
+        or (_form("resolve") if services.can_resolve(user, item) and open_ else None),
         "reopen_form": forms.get("reopen")
-        or (ReopenForm() if (handle or requester) and item.status == "resolved" else None),
-        "rate_form": forms.get("rate") or (RateForm() if (handle or requester) and item.status == "resolved" else None),
+        or (_form("reopen") if (handle or requester) and item.status == "resolved" else None),
+        "rate_form": forms.get("rate")
+        or (_form("rate") if (handle or requester) and item.status == "resolved" else None),
+        # Staff record the enterprise's rating from a 回访; the enterprise rates for itself.
+        "rate_label": "评价" if requester else "回访代录评价",
     }
+
+
+def _form(step: str, *args, **kwargs):
+    """Each step's form carries its own prefix: several share field names (note) on one page."""
+    form_class = STEPS[step][0]
+    return form_class(*args, prefix=step, **kwargs)
 
 
 STEPS = {
@@ -159,9 +170,9 @@ def request_step(request, pk: int, step: str):
     item = _visible(request, pk)
     if step not in STEPS:
         raise Http404("没有这个办理环节。")
-    form_class, label = STEPS[step]
+    label = STEPS[step][1]
     extra = {"assignees": assignees(item.zone)} if step == "assign" else {}
-    form = form_class(request.POST, request.FILES, **extra)
+    form = _form(step, request.POST, request.FILES, **extra)
     if form.is_valid():
         try:
             _take(step, request.user, item, form.cleaned_data)

@@ -156,3 +156,21 @@ def test_an_enterprise_with_requests_on_record_is_not_deleted(liaison, xiaoyi_en
     file(liaison, xiaoyi_enterprise)
     with pytest.raises(ValidationError, match="该企业有诉求记录，不能删除"):
         enterprise_delete(user=admin_user, enterprise=xiaoyi_enterprise)
+
+
+def test_assigning_and_resolving_reach_the_people_concerned(liaison, pengfei_user, xiaoyi_enterprise, xiaoyi):
+    from kaifaqu.notifications.models import InboxMessage
+
+    agent = make_user("xiaoyi-agent", Unit.objects.get(zone=xiaoyi), roles.PROJECT_OFFICER)
+    request = file(pengfei_user, xiaoyi_enterprise)  # 水电路气: due in 10 days
+    with pytest.raises(ValidationError, match="交办时限不能晚于诉求的办结时限"):
+        services.request_assign(
+            user=liaison, request=request, department="", assignee=agent, due_on=request.due_on + datetime.timedelta(1)
+        )
+    services.request_assign(user=liaison, request=request, department="", assignee=agent, due_on=request.due_on)
+    services.request_resolve(user=agent, request=request, resolution="已接通")
+    inbox = [(message.user.username, message.subject) for message in InboxMessage.objects.order_by("pk")]
+    assert inbox == [
+        ("xiaoyi-agent", "交办诉求：厂区道路未硬化，雨天运输困难"),
+        ("pengfei", "诉求已办结：厂区道路未硬化，雨天运输困难"),
+    ]
