@@ -175,6 +175,8 @@ def request_escalate(*, user, request: ServiceRequest, leader: str, note: str = 
     _ensure_open(request)
     if not leader.strip():
         raise ValidationError({"leader": "请填写督办领导。"})
+    if request.status == Status.ESCALATED and leader.strip() == request.escalated_to:
+        raise ValidationError({"leader": f"该诉求已由{request.escalated_to}督办，可催办或办结。"})
     text = f"提请{leader.strip()}督办。{note.strip()}".strip()
     return _step(request, user, Kind.ESCALATE, text, status=Status.ESCALATED, escalated_to=leader.strip())
 

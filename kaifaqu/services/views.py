@@ -136,7 +136,8 @@ def _detail_context(request, item: ServiceRequest, **forms) -> dict:
         or (_form("assign", assignees=assignees(item.zone)) if handle and open_ else None),
         "remind_form": forms.get("remind")
         or (_form("remind") if handle and open_ and item.status != "received" else None),
-        "escalate_form": forms.get("escalate") or (_form("escalate") if handle and open_ else None),
+        "escalate_form": forms.get("escalate")
+        or (_form("escalate") if handle and open_ and item.status != "escalated" else None),
         "resolve_form": forms.get("resolve")
         or (_form("resolve") if services.can_resolve(user, item) and open_ else None),
         "reopen_form": forms.get("reopen")
@@ -224,6 +225,8 @@ def attachment(request, pk: int, file_id: int):
 def stats(request):
     """The scope's figures for a month (or everything), and each zone's beside them."""
     period = parse_period(request.GET.get("period"))
+    if request.GET.get("period") and period is None:
+        messages.error(request, f"月份“{request.GET['period']}”不对，应为 YYYY-MM；下面是全部诉求的统计。")
     today = local_today()
     requests = ServiceRequest.objects.visible_to(request.user)
     zones = Zone.objects.visible_to(request.user).order_by("region__code", "name")

@@ -82,6 +82,8 @@ def test_the_whole_way_with_who_and_when(liaison, pengfei_user, xiaoyi_enterpris
     )
     services.request_remind(user=liaison, request=request, note="企业再次反映")
     services.request_escalate(user=liaison, request=request, leader="王建军")
+    with pytest.raises(ValidationError, match="已由王建军督办"):
+        services.request_escalate(user=liaison, request=request, leader="王建军")
     with pytest.raises(PermissionDenied):
         services.request_resolve(user=pengfei_user, request=request, resolution="自行解决")
     services.request_resolve(user=agent, request=request, resolution="已列入今年道路硬化计划并完成施工")
