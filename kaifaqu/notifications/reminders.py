@@ -13,17 +13,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.scoping import Perm
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.reporting import WAITING, due_on, month_before
 from kaifaqu.projects.models import Milestone
 from kaifaqu.regions.models import Region
 from kaifaqu.services.models import AgencyItem, ServiceRequest
 from kaifaqu.zones.models import Unit, Zone
+from kaifaqu.zones.selectors import zone_members_with
 
 from .models import Channel, Delivery, InboxMessage
 from .senders import DeliveryError, send_email, send_webhook
@@ -131,8 +131,7 @@ def _overdue_reports(today: datetime.date):
 
 
 def _zone_users(zone: Zone, perm: str) -> list:
-    members = get_user_model().objects.filter(membership__unit__zone=zone, is_active=True).order_by("username")
-    return [user for user in members if perm in scope_for(user).permissions]
+    return list(zone_members_with(zone, perm))
 
 
 def send_reminders(*, today: datetime.date, dry_run: bool = False) -> list[Line]:

@@ -9,7 +9,6 @@ from urllib.parse import quote
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -25,6 +24,7 @@ from kaifaqu.indicators.forms import parse_period
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.reports.docx import write_docx
 from kaifaqu.zones.models import Zone
+from kaifaqu.zones.selectors import zone_members_with
 
 from . import agency
 from .documents import monthly_summary, weekly_report
@@ -37,10 +37,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def agents_of(zone: Zone):
     """The zone's members who may run its projects' approvals."""
-    members = get_user_model().objects.filter(membership__unit__zone=zone, is_active=True).order_by("username")
-    return get_user_model().objects.filter(
-        pk__in=[user.pk for user in members if scope_for(user).can(Perm.PROJECT_CHANGE, zone.pk)]
-    )
+    return zone_members_with(zone, Perm.PROJECT_CHANGE)
 
 
 class AgencyFilter(django_filters.FilterSet):

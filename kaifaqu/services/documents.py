@@ -56,8 +56,13 @@ def monthly_summary(items, *, scope_name: str, year: int, month: int, today: dat
     first = datetime.date(year, month, 1)
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     finished = _rows(items.filter(status=Status.DONE, finished_on__range=(first, last)))
-    overdue = _rows(items.overdue(min(today, last + datetime.timedelta(days=1))))
-    running = items.filter(status=Status.IN_PROGRESS).count()
+    # As the month ended: started by then and not finished by then (later changes do not count).
+    end = min(today, last + datetime.timedelta(days=1))
+    open_then = items.filter(status__in=(Status.IN_PROGRESS, Status.DONE), started_on__lt=end).exclude(
+        finished_on__lt=end
+    )
+    overdue = _rows(open_then.filter(due_on__lt=end))
+    running = open_then.count()
     spans = [item.days_taken for item in finished if item.days_taken is not None]
     average = f"，平均用时{sum(spans) / len(spans):.1f}天" if spans else ""
     commitment = sum(item.commitment for item in finished)

@@ -4,7 +4,6 @@ steps, attachments, and the statistics."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -18,6 +17,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.indicators.forms import parse_period
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.zones.models import Zone
+from kaifaqu.zones.selectors import zone_members_with
 
 from . import services
 from .filters import RequestFilter
@@ -103,10 +103,7 @@ def _handled_zones(user) -> list[int]:
 
 def assignees(zone: Zone):
     """The zone's members who may handle its requests (the people a request can be given to)."""
-    users = get_user_model().objects.filter(membership__unit__zone=zone, is_active=True).order_by("username")
-    return get_user_model().objects.filter(
-        pk__in=[user.pk for user in users if scope_for(user).can(Perm.REQUEST_HANDLE, zone.pk)]
-    )
+    return zone_members_with(zone, Perm.REQUEST_HANDLE)
 
 
 @login_required

@@ -70,3 +70,17 @@ def office_covers(user, region) -> bool:
         return True
     office = office_region(user)
     return office is not None and region.code.startswith(office.scope_prefix)
+
+
+def zone_members_with(zone, perm: str):
+    """The zone committee's active members who hold ``perm`` for it (to assign work to, or to remind)."""
+    from django.contrib.auth import get_user_model
+
+    from kaifaqu.core.scoping import scope_for
+
+    users = get_user_model().objects.filter(membership__unit__zone=zone, is_active=True).order_by("username")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=[user.pk for user in users if scope_for(user).can(perm, zone.pk)])
+        .order_by("username")
+    )

@@ -119,3 +119,15 @@ def test_the_project_page_generates_and_updates_the_checklist(client, agent, pro
     weekly = client.get("/agency/weekly/")
     assert weekly["Content-Type"].startswith("application/vnd.openxmlformats")
     assert docx.Document(io.BytesIO(weekly.content)).paragraphs[0].text.endswith("全代办工作周报")
+
+
+def test_the_monthly_summary_counts_as_the_month_ended(agent, project):
+    [record, *_] = agency.checklist_create(user=agent, project=project, kind="equipment")
+    month_end = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    started = month_end.replace(day=1)
+    agency.item_update(user=agent, item=record, status="done", started_on=started, finished_on=TODAY)
+    # Finished this month, it was still open, and past its 3 days, when last month ended.
+    summary = monthly_summary(
+        AgencyItem.objects.all(), scope_name="孝义经开区", year=month_end.year, month=month_end.month, today=TODAY
+    )
+    assert summary.sections[0].paragraphs == ["本月办结代办事项0件，其中承诺制办理0件；正在办理1件，其中逾期1件。"]
