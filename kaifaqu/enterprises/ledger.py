@@ -7,6 +7,7 @@ the same name, else creates one. Only the columns present in the file are writte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from kaifaqu.imports.values import (
     compact,
     is_empty,
     normal_name,
+    normal_text,
     parse_bool,
     parse_choice,
     parse_code,
@@ -40,7 +42,7 @@ from kaifaqu.imports.values import (
 from kaifaqu.zones.models import Zone
 
 from .credit_code import normalise_credit_code, validate_credit_code
-from .models import Enterprise
+from .models import Enterprise, IndustryClass
 
 COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", ("编号",)),
@@ -58,10 +60,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("is_chain_leader", "链主企业", ("链主", "是否链主", "是否链主企业")),
     Column("is_listed", "上市企业", ("上市", "是否上市", "是否上市企业")),
     Column("liaison_leader", "包联领导", ("包联县级领导", "联系领导", "包联领导姓名")),
+    Column("industry_class", "国民经济行业", ("国民经济行业分类", "行业代码", "行业大类", "国民经济行业大类")),
 )
 TEXT_FIELDS = ("name", "industry", "address", "contact_person", "contact_phone", "liaison_leader")
 FLAG_FIELDS = ("is_above_scale", "is_four_above", "is_high_tech", "is_chain_leader", "is_listed")
-SHOWN_FIELDS = frozenset({*TEXT_FIELDS, *FLAG_FIELDS, "credit_code", "specialised", "zone"})
+SHOWN_FIELDS = frozenset({*TEXT_FIELDS, *FLAG_FIELDS, "credit_code", "specialised", "zone", "industry_class"})
+INDUSTRY_CODE = re.compile(r"^[A-Ta-t]?(\d{2})")
 SPECIALISED_WORDS = {
     compact(word): code
     for code, words in {
@@ -179,9 +183,23 @@ def _parse(row: SourceRow, context: _Context):
                 values[key] = parse_code(raw, normalise=normalise_credit_code, validate=validate_credit_code)
             elif key == "zone":
                 values[key] = "" if is_empty(raw) else str(raw).strip()
+            elif key == "industry_class":
+                values[key] = None if is_empty(raw) else industry_class(raw)
         except CellError as exc:
             errors.append(value_error(row, key, exc))
     return row, values, errors
+
+
+def industry_class(raw) -> IndustryClass:
+    """A 大类 written as the export writes it (C25 石油、…), as its code (25) or as its name."""
+    text = normal_text(raw)
+    match = INDUSTRY_CODE.match(text)
+    found = IndustryClass.objects.filter(parent__isnull=False)
+    found = found.filter(code=match.group(1)) if match else found.filter(name=text)
+    first = found.first()
+    if first is None:
+        raise CellError(f"“{text}”不是国民经济行业（GB/T 4754-2017）的大类，请写大类代码或名称，如 C25 或 26")
+    return first
 
 
 def _plan_row(row: SourceRow, values: dict, errors: list, context: _Context) -> tuple[RowOutcome, _Plan | None]:

@@ -44,3 +44,14 @@ def test_liaison_flags_and_class_on_the_page_and_in_the_ledger(client, xiaoyi_st
         "王建军",
         "C25 石油、煤炭及其他燃料加工业",
     )
+
+
+def test_the_ledger_import_reads_the_class_back(xiaoyi_staff, xiaoyi_enterprise, tmp_path):
+    from kaifaqu.enterprises.ledger import industry_class
+    from kaifaqu.imports.values import CellError
+
+    assert industry_class("C25 石油、煤炭及其他燃料加工业").code == "25"
+    assert industry_class("26").name == "化学原料和化学制品制造业"
+    assert industry_class("医药制造业").code == "27"
+    with pytest.raises(CellError, match="不是国民经济行业"):
+        industry_class("焦化")

@@ -138,3 +138,29 @@ def test_enterprise_ledger_round_trip_and_update(tmp_path, xiaoyi, xiaoyi_enterp
     )
     assert Enterprise.objects.filter(name="孝义新材料有限公司", zone=xiaoyi).exists()
     assert (result.updated, result.created) == (1, 1)
+
+
+def test_enterprise_registry_fields_round_trip(tmp_path, xiaoyi, xiaoyi_enterprise, xiaoyi_staff):
+    from kaifaqu.enterprises.models import IndustryClass
+
+    Enterprise.objects.filter(pk=xiaoyi_enterprise.pk).update(
+        is_listed=True, liaison_leader="王建军", industry_class=IndustryClass.objects.get(code="25")
+    )
+    path = tmp_path / "企业.xlsx"
+    call_command("export_ledger", "enterprises", "--zone", "孝义", "-o", str(path), stdout=io.StringIO())
+    result = run_import(ledger_kind("enterprises"), path, extension="xlsx", commit=True)
+    assert (result.unchanged, result.errors) == (1, [])  # read back as written: nothing changes
+
+    from .files import write_xlsx
+
+    update = write_xlsx(
+        tmp_path / "企业更新.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "上市企业", "包联领导", "国民经济行业"],
+            ["山西鹏飞集团有限公司", xiaoyi_enterprise.credit_code, "否", "李志强", "26"],
+        ],
+    )
+    result = run_import(ledger_kind("enterprises"), update, extension="xlsx", zone=xiaoyi, commit=True)
+    assert result.errors == []
+    enterprise = Enterprise.objects.get(pk=xiaoyi_enterprise.pk)
+    assert (enterprise.is_listed, enterprise.liaison_leader, enterprise.industry_class_id) == (False, "李志强", "26")
