@@ -37,6 +37,18 @@ def make_user(username: str, unit: Unit | None = None, *roles: str, superuser: b
     return user
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path_factory):
+    """Each test keeps its reports, imports and attachments in its own folder.
+
+    Parallel workers share KAIFAQU_DATA_DIR, and each worker's database numbers records from 1,
+    so two workers' report 1 would otherwise be the same file (a flaky weekly-report test)."""
+    root = tmp_path_factory.mktemp("data")
+    settings.DATA_DIR = root
+    settings.MEDIA_ROOT = root / "media"
+    return root
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """Regions, default plan categories and roles: migrations load them, transactional tests flush them."""
