@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from kaifaqu.audit import trail
@@ -60,11 +61,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("is_chain_leader", "链主企业", ("链主", "是否链主", "是否链主企业")),
     Column("is_listed", "上市企业", ("上市", "是否上市", "是否上市企业")),
     Column("liaison_leader", "包联领导", ("包联县级领导", "联系领导", "包联领导姓名")),
+    Column("liaison", "包联干部", ("包联人", "包联人员", "包联干部姓名", "联系干部")),
     Column("industry_class", "国民经济行业", ("国民经济行业分类", "行业代码", "行业大类", "国民经济行业大类")),
 )
 TEXT_FIELDS = ("name", "industry", "address", "contact_person", "contact_phone", "liaison_leader")
 FLAG_FIELDS = ("is_above_scale", "is_four_above", "is_high_tech", "is_chain_leader", "is_listed")
-SHOWN_FIELDS = frozenset({*TEXT_FIELDS, *FLAG_FIELDS, "credit_code", "specialised", "zone", "industry_class"})
+SHOWN_FIELDS = frozenset(
+    {*TEXT_FIELDS, *FLAG_FIELDS, "credit_code", "specialised", "zone", "industry_class", "liaison"}
+)
+FIELD_NAMES = {field.attname: field.name for field in Enterprise._meta.concrete_fields}  # liaison_id → liaison
+PERSON_NAME_MAX = 301  # a full name: first_name and last_name (150 each) with a space
 INDUSTRY_CODE = re.compile(r"^[A-Ta-t]?(\d{2})")
 SPECIALISED_WORDS = {
     compact(word): code
@@ -99,9 +105,14 @@ def export_row(enterprise: Enterprise) -> list:
         "是" if enterprise.is_chain_leader else "否",
         "是" if enterprise.is_listed else "否",
         enterprise.liaison_leader,
-        (enterprise.liaison.get_full_name() or enterprise.liaison.username) if enterprise.liaison else "",
+        person_name(enterprise.liaison) if enterprise.liaison else "",
         str(enterprise.industry_class) if enterprise.industry_class else "",
     ]
+
+
+def person_name(user) -> str:
+    """A user as the ledger writes them (包联干部): the full name, else the username."""
+    return user.get_full_name() or user.username
 
 
 @dataclass
@@ -113,6 +124,7 @@ class _Context:
     by_code: dict[str, Enterprise] = field(default_factory=dict)
     names: dict[int, dict[str, Enterprise]] = field(default_factory=dict)
     seen: dict[tuple, int] = field(default_factory=dict)
+    members: dict[int, list] = field(default_factory=dict)  # zone id → its committee's active members
 
 
 @dataclass
@@ -140,7 +152,7 @@ class EnterpriseLedger:
         codes = {values.get("credit_code") for _, values, _ in parsed if values.get("credit_code")}
         missing = codes - context.by_code.keys()
         if missing:
-            for enterprise in Enterprise.objects.filter(credit_code__in=missing).select_related("zone"):
+            for enterprise in Enterprise.objects.filter(credit_code__in=missing).select_related("zone", "liaison"):
                 context.by_code[enterprise.credit_code] = enterprise
         return [_plan_row(row, values, errors, context) for row, values, errors in parsed]
 
@@ -185,6 +197,10 @@ def _parse(row: SourceRow, context: _Context):
                 values[key] = "" if is_empty(raw) else str(raw).strip()
             elif key == "industry_class":
                 values[key] = None if is_empty(raw) else industry_class(raw)
+            elif key == "liaison":
+                # A person of the row's zone, found once the zone is known; parse_text drops the
+                # quote a CSV export puts before a name starting with "-".
+                values[key] = normal_text(parse_text(raw, max_length=PERSON_NAME_MAX))
         except CellError as exc:
             errors.append(value_error(row, key, exc))
     return row, values, errors
@@ -228,6 +244,12 @@ def _plan_row(row: SourceRow, values: dict, errors: list, context: _Context) -> 
         return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
     if stored is None:
         stored = _names(context, zone).get(normal_name(name))
+    if "liaison" in values:
+        found = _liaison(values["liaison"], zone, stored, context)
+        if isinstance(found, str):
+            fail("liaison", found)
+            return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
+        values["liaison"] = found
     if stored is None:
         return _plan_create(row, values, zone, context)
     return _plan_update(row, values, stored, context)
@@ -250,7 +272,7 @@ def _plan_update(row: SourceRow, values: dict, stored: Enterprise, context: _Con
     shown = {key: _shown(stored, key) for key in SHOWN_FIELDS}
     for key, value in values.items():
         setattr(stored, key, value)
-    changed = {attname for attname, value in before.items() if getattr(stored, attname) != value}
+    changed = {FIELD_NAMES[attname] for attname, value in before.items() if getattr(stored, attname) != value}
     same_name = _names(context, stored.zone).get(normal_name(stored.name))
     if "name" in changed and same_name is not None and same_name is not stored:
         errors = [cell_error(row, "name", f"{stored.zone.name}已有名为“{stored.name}”的企业", label="企业名称")]
@@ -274,9 +296,45 @@ def _names(context: _Context, zone: Zone) -> dict[str, Enterprise]:
     names = context.names.get(zone.pk)
     if names is None:
         names = context.names[zone.pk] = {
-            normal_name(enterprise.name): enterprise for enterprise in Enterprise.objects.filter(zone=zone)
+            normal_name(enterprise.name): enterprise
+            for enterprise in Enterprise.objects.filter(zone=zone).select_related("liaison")
         }
     return names
+
+
+def _liaison(written: str, zone: Zone, stored: Enterprise | None, context: _Context):
+    """The 包联干部 a cell names, None for an empty cell, or the reason (a ``str``) it names nobody.
+
+    The cell is read as the export writes it: a full name, else a username. Anyone newly named
+    must be an active member of the zone's committee, as on the enterprise form. The enterprise's
+    present 包联干部 so written is kept without that search, so an exported ledger reads back
+    unchanged even when two members share the name or the person has since left.
+    """
+    # An empty cell clears the field, as an empty 包联领导 or 国民经济行业 does: only a column
+    # left out of the file leaves it as it is.
+    if not written:
+        return None
+    current = stored.liaison if stored is not None else None
+    if current is not None and written in (normal_text(current.username), normal_text(person_name(current))):
+        return current
+    members = _members(context, zone)
+    named = [user for user in members if normal_text(user.username) == written] or [
+        user for user in members if normal_text(user.get_full_name()) == written
+    ]
+    if not named:
+        return f"“{written}”不是{zone.display_name}的成员"
+    if len(named) > 1:
+        usernames = "、".join(user.username for user in named[:5])
+        return f"“{written}”对应多人（{usernames}），请填写用户名"
+    return named[0]
+
+
+def _members(context: _Context, zone: Zone) -> list:
+    members = context.members.get(zone.pk)
+    if members is None:
+        users = get_user_model().objects.filter(membership__unit__zone=zone, is_active=True)
+        members = context.members[zone.pk] = list(users.distinct().order_by("username"))
+    return members
 
 
 def _label(key: str) -> str:
@@ -290,6 +348,8 @@ def _shown(enterprise: Enterprise, key: str) -> str:
     value = getattr(enterprise, key, None)
     if key == "specialised":
         return enterprise.get_specialised_display() if value else "否"
+    if key == "liaison":
+        return person_name(value) if value else ""
     if isinstance(value, bool):
         return "是" if value else "否"
     return "" if value is None else str(value)
