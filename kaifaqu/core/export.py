@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -19,10 +21,13 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMATS = ("xlsx", "csv")
 # Excel refuses sheets longer than this; say so instead of writing a broken file.
 MAX_ROWS = 1_048_575
+WIDTH_SAMPLE = 200
+MIN_WIDTH, MAX_WIDTH = 6, 50
 
 
 def export_response(
@@ -54,15 +59,41 @@ def write_xlsx(handle, *, title: str, headers: Sequence[str], rows: Iterable[Seq
         cell = WriteOnlyCell(sheet, value=text)
         cell.font = bold
         header_cells.append(cell)
+    rows = iter(rows)
+    # Widths must be set before the first row of a streamed sheet: size them on the header and a first batch.
+    first = [[_cell_value(value) for value in row] for row in itertools.islice(rows, WIDTH_SAMPLE)]
+    for column, width in enumerate(column_widths(headers, first), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
     sheet.append(header_cells)
     count = 0
-    for row in rows:
+    for row in itertools.chain(first, ([_cell_value(value) for value in row] for row in rows)):
         count += 1
         if count > MAX_ROWS:
             raise ValueError(f"导出行数超过 Excel 上限（{MAX_ROWS} 行），请缩小筛选范围。")
-        sheet.append([_cell_value(value) for value in row])
+        sheet.append(row)
     workbook.save(handle)
     return count
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence]) -> list[float]:
+    """Excel widths in characters: a Chinese character takes two, dates ten; long text is capped and wraps."""
+    widths = [_text_width(text) for text in headers]
+    for row in rows:
+        for column, value in enumerate(row[: len(widths)]):
+            widths[column] = max(widths[column], _text_width(value))
+    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
+def _text_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    text = str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
