@@ -120,6 +120,11 @@ class AgencyListView(FilteredListView):
 @login_required
 def project_checklist(request, pk: int):
     project = get_visible_or_404(Project.objects.select_related("zone", "enterprise"), request.user, pk=pk)
+    return render(request, "services/agency_project.html", _checklist_context(request, project))
+
+
+def _checklist_context(request, project: Project, refused: AgencyItemForm | None = None) -> dict:
+    """``refused``: a row's form that did not save, shown again with what was typed and why."""
     agents = agents_of(project.zone)
     items = list(
         AgencyItem.objects.visible_to(request.user)
@@ -127,22 +132,20 @@ def project_checklist(request, pk: int):
         .select_related("approval_type", "agent")
         .order_by("approval_type__order")
     )
-    forms_by_item = [
-        (
-            item,
-            AgencyItemForm(prefix=f"i{item.pk}", agents=agents, initial=_initial(item), form_id=f"form-{item.pk}")
-            if agency.can_update(request.user, item)
-            else None,
-        )
-        for item in items
-    ]
-    context = {
+
+    def row_form(item: AgencyItem) -> AgencyItemForm | None:
+        if refused is not None and refused.prefix == f"i{item.pk}":
+            return refused
+        if not agency.can_update(request.user, item):
+            return None
+        return AgencyItemForm(prefix=f"i{item.pk}", agents=agents, initial=_initial(item), form_id=f"form-{item.pk}")
+
+    return {
         "project": project,
-        "rows": forms_by_item,
+        "rows": [(item, row_form(item)) for item in items],
         "checklist_form": ChecklistForm(agents=agents) if agency.can_run_agency(request.user, project) else None,
         "today": local_today(),
     }
-    return render(request, "services/agency_project.html", context)
 
 
 def _initial(item: AgencyItem) -> dict:
@@ -185,19 +188,27 @@ def item_update(request, pk: int):
     item = get_visible_or_404(
         AgencyItem.objects.select_related("project", "project__zone", "approval_type"), request.user, pk=pk
     )
-    form = AgencyItemForm(request.POST, prefix=f"i{item.pk}", agents=agents_of(item.project.zone))
+    form = AgencyItemForm(
+        request.POST, prefix=f"i{item.pk}", agents=agents_of(item.project.zone), form_id=f"form-{item.pk}"
+    )
+    problem = None
     if form.is_valid():
         try:
             agency.item_update(user=request.user, item=item, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, ValidationError):
                 add_service_errors(form, exc)
-            messages.error(request, f"“{item.approval_type.name}”未保存：" + "；".join(_messages(exc, form)))
+            problem = exc
         else:
             messages.success(request, f"“{item.approval_type.name}”已更新为{item.get_status_display()}。")
-    else:
-        messages.error(request, f"“{item.approval_type.name}”未保存：" + "；".join(_messages(None, form)))
-    return redirect(f"{reverse('agency:project', args=[item.project_id])}#item-{item.pk}")
+            return redirect(f"{reverse('agency:project', args=[item.project_id])}#item-{item.pk}")
+    if isinstance(problem, PermissionDenied):
+        raise problem
+    # Show the page again with this row as typed, so nothing has to be entered twice.
+    messages.error(request, f"“{item.approval_type.name}”未保存：" + "；".join(_messages(problem, form)))
+    context = _checklist_context(request, item.project, refused=form)
+    context["refused_item"] = item.pk
+    return render(request, "services/agency_project.html", context, status=400)
 
 
 def _messages(exc, form) -> list[str]:

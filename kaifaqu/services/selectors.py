@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from .models import Category, ServiceRequest
 
@@ -57,21 +57,23 @@ def request_stats(
     requests: QuerySet[ServiceRequest], *, today: datetime.date, period: tuple[int, int] | None = None
 ) -> RequestStats:
     """``requests`` already scoped; ``period`` a (year, month), or None for everything on record."""
+    stats = stats_by_zone(requests, zones=None, today=today, period=period)[0][1]
+    stats.by_category = _by_category(*_period_sets(requests, today=today, period=period))
+    return stats
+
+
+def open_counts(requests: QuerySet[ServiceRequest], *, today: datetime.date) -> tuple[int, int]:
+    """(not yet closed, of which overdue): the dashboard's 待办诉求 card."""
+    return requests.open().count(), requests.overdue(today).count()
+
+
+def _period_sets(requests, *, today, period):
+    """The period's received, resolved and (still) overdue requests."""
     first, last = month_bounds(*period) if period else (datetime.date.min, datetime.date.max)
     received = requests.filter(received_on__range=(first, last))
     resolved = requests.filter(resolved_on__range=(first, last))
     overdue = requests.filter(received_on__lte=min(last, today)).overdue(today)
-    stats = RequestStats(received=received.count(), resolved=resolved.count(), overdue=overdue.count())
-    stats.resolution_rate_pct = _pct(received.filter(status__in=ServiceRequest.CLOSED).count(), stats.received)
-    days = [(done - filed).days for filed, done in resolved.values_list("received_on", "resolved_on")]
-    if days:
-        stats.avg_days_to_resolve = (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    rated = resolved.filter(satisfaction__isnull=False).aggregate(
-        all=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED))
-    )
-    stats.satisfaction_rate_pct = _pct(rated["satisfied"], rated["all"])
-    stats.by_category = _by_category(received, resolved, overdue)
-    return stats
+    return received, resolved, overdue
 
 
 def _by_category(received, resolved, overdue) -> dict[str, dict[str, int]]:
@@ -83,14 +85,52 @@ def _by_category(received, resolved, overdue) -> dict[str, dict[str, int]]:
 
 
 def stats_by_zone(requests: QuerySet[ServiceRequest], *, zones, today, period) -> list[tuple]:
-    """(zone, stats) for each zone with requests, for the offices' comparison table."""
-    return [
-        (zone, stats)
-        for zone in zones
-        if (stats := request_stats(requests.filter(zone=zone), today=today, period=period)).received
-        or stats.resolved
-        or stats.overdue
-    ]
+    """(zone, stats) for every zone given, those without requests included (their zeros are news too),
+    in a fixed number of grouped queries. ``zones=None`` gives one row, (None, stats of them all)."""
+    received, resolved, overdue = _period_sets(requests, today=today, period=period)
+    key = "zone" if zones is not None else None
+
+    def counted(queryset, **filters) -> dict:
+        queryset = queryset.filter(**filters)
+        if key is None:
+            return {None: queryset.count()}
+        return dict(queryset.values_list(key).annotate(n=Count("pk")).values_list(key, "n"))
+
+    got, done, late = counted(received), counted(resolved), counted(overdue)
+    closed = counted(received, status__in=ServiceRequest.CLOSED)
+    rated, satisfied = counted(resolved, satisfaction__isnull=False), counted(resolved, satisfaction__gte=SATISFIED)
+    days: dict = {}
+    for zone_id, filed, finished in resolved.values_list("zone_id", "received_on", "resolved_on"):
+        days.setdefault(zone_id if key else None, []).append((finished - filed).days)
+    rows = []
+    for zone in zones if zones is not None else [None]:
+        ident = zone.pk if zone is not None else None
+        spans = days.get(ident)
+        stats = RequestStats(received=got.get(ident, 0), resolved=done.get(ident, 0), overdue=late.get(ident, 0))
+        stats.resolution_rate_pct = _pct(closed.get(ident, 0), stats.received)
+        stats.satisfaction_rate_pct = _pct(satisfied.get(ident, 0), rated.get(ident, 0))
+        if spans:
+            stats.avg_days_to_resolve = (Decimal(sum(spans)) / len(spans)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        rows.append((zone, stats))
+    return rows
+
+
+STATS_HEADERS = ("开发区", "受理", "办结", "逾期未办结", "办结率（%）", "平均办理天数", "满意率（%）")
+
+
+def stats_rows(by_zone: list[tuple], total: RequestStats):
+    """The by-zone table as exported, with the 合计 row the offices add at the bottom."""
+    for zone, stats in [*by_zone, ("合计", total)]:
+        name = zone if isinstance(zone, str) else zone.display_name
+        yield [
+            name,
+            stats.received,
+            stats.resolved,
+            stats.overdue,
+            stats.resolution_rate_pct,
+            stats.avg_days_to_resolve,
+            stats.satisfaction_rate_pct,
+        ]
 
 
 LEDGER_HEADERS = (

@@ -23,7 +23,15 @@ from . import services
 from .filters import RequestFilter
 from .forms import AssignForm, EscalateForm, NoteForm, RateForm, ReopenForm, RequestForm, ResolveForm
 from .models import RequestAttachment, ServiceRequest
-from .selectors import LEDGER_HEADERS, ledger_rows, overdue_days, request_stats, stats_by_zone
+from .selectors import (
+    LEDGER_HEADERS,
+    STATS_HEADERS,
+    ledger_rows,
+    overdue_days,
+    request_stats,
+    stats_by_zone,
+    stats_rows,
+)
 from .tables import REQUEST_COLUMNS
 
 
@@ -220,17 +228,24 @@ def attachment(request, pk: int, file_id: int):
 
 @login_required
 def stats(request):
-    """The scope's figures for a month (or everything), and each zone's beside them."""
-    period = parse_period(request.GET.get("period"))
-    if request.GET.get("period") and period is None:
-        messages.error(request, f"月份“{request.GET['period']}”不对，应为 YYYY-MM；下面是全部诉求的统计。")
+    """The scope's figures for a month (or everything), and each zone's beside them, every zone listed."""
+    text = (request.GET.get("period") or "").strip()
+    period = parse_period(text)
+    if text and period is None:
+        context = {"period": text, "period_error": f"月份“{text}”不对，应为 YYYY-MM（如 2026-10），请重新选择。"}
+        return render(request, "services/stats.html", context, status=400)
     today = local_today()
     requests = ServiceRequest.objects.visible_to(request.user)
-    zones = Zone.objects.visible_to(request.user).order_by("region__code", "name")
+    zones = list(Zone.objects.visible_to(request.user).select_related("region").order_by("region__code", "name"))
+    total = request_stats(requests, today=today, period=period)
+    by_zone = stats_by_zone(requests, zones=zones, today=today, period=period)
+    label = f"{period[0]}年{period[1]}月" if period else "全部"
+    if request.GET.get("export") == "xlsx":
+        return export_response(title=f"企业诉求统计（{label}）", headers=STATS_HEADERS, rows=stats_rows(by_zone, total))
     context = {
         "period": f"{period[0]}-{period[1]:02d}" if period else "",
-        "period_label": f"{period[0]}年{period[1]}月" if period else "全部",
-        "total": request_stats(requests, today=today, period=period),
-        "zones": stats_by_zone(requests, zones=zones, today=today, period=period),
+        "period_label": label,
+        "total": total,
+        "zones": by_zone,
     }
     return render(request, "services/stats.html", context)

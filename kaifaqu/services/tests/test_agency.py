@@ -131,3 +131,20 @@ def test_the_monthly_summary_counts_as_the_month_ended(agent, project):
         AgencyItem.objects.all(), scope_name="孝义经开区", year=month_end.year, month=month_end.month, today=TODAY
     )
     assert summary.sections[0].paragraphs == ["本月办结代办事项0件，其中承诺制办理0件；正在办理1件，其中逾期1件。"]
+
+
+def test_a_refused_row_comes_back_as_typed(client, agent, project):
+    [record, *_] = agency.checklist_create(user=agent, project=project, kind="equipment")
+    client.force_login(agent)
+    prefix = f"i{record.pk}"
+    typed = {f"{prefix}-status": "not_needed", f"{prefix}-commitment": "on", f"{prefix}-note": ""}
+    typed |= {f"{prefix}-started_on": "2026-03-01", f"{prefix}-agent": agent.pk}
+    page = client.post(f"/agency/items/{record.pk}/", typed)
+    assert page.status_code == 400
+    html = page.content.decode()
+    row = html[html.index(f'id="item-{record.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "data-refused" in row and 'value="not_needed" selected' in row and "checked" in row
+    assert "未保存" in html and "标为“无需办理”时请在备注中写明原因" in html
+    record.refresh_from_db()
+    assert (record.status, record.commitment, record.note) == ("pending", False, "")

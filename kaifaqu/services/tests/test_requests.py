@@ -176,3 +176,30 @@ def test_assigning_and_resolving_reach_the_people_concerned(liaison, pengfei_use
         ("xiaoyi-agent", "交办诉求：厂区道路未硬化，雨天运输困难"),
         ("pengfei", "诉求已办结：厂区道路未硬化，雨天运输困难"),
     ]
+
+
+def test_the_stats_page_lists_every_zone_refuses_a_bad_month_and_exports(
+    client, liaison, xiaoyi_enterprise, tunliu, admin_user
+):
+    from openpyxl import load_workbook
+
+    march = datetime.date(2026, 3, 2)
+    file(liaison, xiaoyi_enterprise, received_on=march)
+    file(liaison, xiaoyi_enterprise, received_on=march, category="funding")
+    client.force_login(admin_user)
+
+    page = client.get("/requests/stats/", {"period": "2026-03"})
+    rows = page.context["zones"]
+    assert [(zone.display_name, stats.received) for zone, stats in rows] == [("屯留经开区", 0), ("孝义经开区", 2)]
+    assert "合计" in page.content.decode()
+
+    wrong = client.get("/requests/stats/", {"period": "2026-13"})
+    assert wrong.status_code == 400
+    assert "月份“2026-13”不对，应为 YYYY-MM" in wrong.content.decode() and "zones" not in wrong.context
+
+    exported = client.get("/requests/stats/", {"period": "2026-03", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active
+    table = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert table[0][:4] == ["开发区", "受理", "办结", "逾期未办结"]
+    assert [row[:3] for row in table[1:]] == [["屯留经开区", 0, 0], ["孝义经开区", 2, 0], ["合计", 2, 0]]
+    assert table[2][4] == 0  # 办结率 0.0%: none of the two closed yet
