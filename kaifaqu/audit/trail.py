@@ -29,8 +29,8 @@ from .models import AuditEntry
 
 # Fields the system maintains: not worth a line in anyone's history.
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "created_by", "version", "last_login"})
-# Recorded as changed, never shown: a password hash is nobody's business.
-MASKED_FIELDS = frozenset({"password"})
+# Recorded as changed, never shown: a password hash, a robot's signing key.
+MASKED_FIELDS = frozenset({"password", "secret"})
 
 _batch: ContextVar[list[dict] | None] = ContextVar("kaifaqu_audit_batch", default=None)
 
@@ -75,7 +75,14 @@ def _shower(field: models.Field) -> Callable[[models.Model, Any], str]:
         return lambda instance, value: value.isoformat()
     if isinstance(field, models.JSONField):
         return lambda instance, value: ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return lambda instance, value: value if isinstance(value, str) else str(value)
+    return lambda instance, value: _without_query(value) if isinstance(value, str) else str(value)
+
+
+def _without_query(text: str) -> str:
+    """A web address's query string often carries a key (a robot's ``?key=``): keep it out of the history."""
+    if text.startswith(("http://", "https://")) and "?" in text:
+        return text.split("?", 1)[0] + "?…"
+    return text
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:

@@ -4,7 +4,8 @@ Items and their periods (a reminder is sent once per period, whatever the number
 - an overdue 诉求: every day it stays overdue, to its assignee (or the zone's handlers) and the zone's robots;
 - an overdue 代办事项: every day, to its agent (or the zone's project staff) and the zone's robots;
 - an overdue 节点 (milestone): once a week, to the zone's robots;
-- a zone's overdue 月报: once per reporting month, to the zone's reporters and robots.
+- a zone's overdue 月报: once per reporting month, to the zone's reporters and robots;
+- a city's or province's office: one digest a day for its robots, each zone's overdue counts, when any.
 """
 
 from __future__ import annotations
@@ -35,11 +36,16 @@ CHANNEL_LABELS = {INBOX: "站内消息", EMAIL: "电子邮件", **dict(Channel.K
 @dataclass
 class Reminder:
     key: str
-    zone: Zone
+    zone: Zone | None  # the zone whose robots get it; None for an office's digest
     subject: str
     body: str
     link: str = ""
     users: list = field(default_factory=list)  # people reached in the inbox and by email
+    office: Unit | None = None  # the city or province office whose robots get the digest
+
+    @property
+    def kind(self) -> str:
+        return self.key.split(":", 1)[0]
 
 
 @dataclass
@@ -54,16 +60,58 @@ class Line:
 
 
 def due_reminders(today: datetime.date) -> list[Reminder]:
-    return [
+    for_zones = [
         *_overdue_requests(today),
         *_overdue_agency_items(today),
         *_overdue_milestones(today),
         *_overdue_reports(today),
     ]
+    return [*for_zones, *_office_digests(today, for_zones)]
+
+
+DIGEST_PARTS = (  # reminder kind → how the digest counts it
+    ("request", "诉求逾期{}件"),
+    ("agency", "代办逾期{}项"),
+    ("milestone", "节点逾期{}个"),
+    ("indicator-report", "月报逾期未报"),
+)
+
+
+def _office_digests(today: datetime.date, reminders: list[Reminder]):
+    """A city's or province's robots get one message a day naming each zone under it with overdue work,
+    rather than every item: the office follows the zones, the zones follow the items."""
+    offices = (
+        Unit.objects.filter(kind__in=[Unit.Kind.CITY, Unit.Kind.PROVINCE], channels__active=True)
+        .select_related("region")
+        .distinct()
+    )
+    for office in offices:
+        prefix = office.region.scope_prefix
+        counts: dict[Zone, dict[str, int]] = {}
+        for reminder in reminders:
+            if reminder.zone is not None and reminder.zone.region.code.startswith(prefix):
+                per_zone = counts.setdefault(reminder.zone, {})
+                per_zone[reminder.kind] = per_zone.get(reminder.kind, 0) + 1
+        if not counts:
+            continue
+        lines = [
+            f"{zone.display_name}："
+            + "、".join(text.format(found[kind]) for kind, text in DIGEST_PARTS if kind in found)
+            for zone, found in sorted(counts.items(), key=lambda pair: (pair[0].region.code, pair[0].name))
+        ]
+        yield Reminder(
+            key=f"office-digest:{office.pk}:{today.isoformat()}",
+            zone=None,
+            office=office,
+            subject=f"逾期事项汇总：{office.region.name}{today.month}月{today.day}日",
+            body=f"截至{today:%Y年%m月%d日}，{len(counts)}个开发区有逾期事项：\n" + "\n".join(lines),
+            link="/requests/?overdue=true",
+        )
 
 
 def _overdue_agency_items(today: datetime.date):
-    for item in AgencyItem.objects.overdue(today).select_related("project", "project__zone", "approval_type", "agent"):
+    items = AgencyItem.objects.overdue(today).select_related("project__zone__region", "approval_type", "agent")
+    for item in items:
         project = item.project
         yield Reminder(
             key=f"agency:{item.pk}:{today.isoformat()}",
@@ -77,7 +125,7 @@ def _overdue_agency_items(today: datetime.date):
 
 
 def _overdue_requests(today: datetime.date):
-    for request in ServiceRequest.objects.overdue(today).select_related("zone", "enterprise", "assignee"):
+    for request in ServiceRequest.objects.overdue(today).select_related("zone__region", "enterprise", "assignee"):
         users = [request.assignee] if request.assignee else _zone_users(request.zone, Perm.REQUEST_HANDLE)
         who = f"（{request.enterprise.name}）" if request.enterprise else ""
         yield Reminder(
@@ -93,7 +141,7 @@ def _overdue_requests(today: datetime.date):
 
 def _overdue_milestones(today: datetime.date):
     year, week, _ = today.isocalendar()
-    for milestone in Milestone.objects.overdue(today).select_related("project", "project__zone"):
+    for milestone in Milestone.objects.overdue(today).select_related("project__zone__region"):
         project = milestone.project
         yield Reminder(
             key=f"milestone:{milestone.pk}:{year}-W{week:02d}",
@@ -137,17 +185,23 @@ def _zone_users(zone: Zone, perm: str) -> list:
 def send_reminders(*, today: datetime.date, dry_run: bool = False) -> list[Line]:
     """Send what is due and not yet sent (or failed before, up to the attempts allowed)."""
     lines = []
-    channels = _channels_by_zone()
+    channels = _active_channels()
     for reminder in due_reminders(today):
-        for channel, recipient, send in _targets(reminder, channels.get(reminder.zone.pk, [])):
+        unit = ("unit", reminder.office.pk) if reminder.office else ("zone", reminder.zone.pk)
+        for channel, recipient, send in _targets(reminder, channels.get(unit, [])):
             lines.extend(_deliver(reminder, channel, recipient, send, dry_run))
     return lines
 
 
-def _channels_by_zone() -> dict[int, list[Channel]]:
-    found: dict[int, list[Channel]] = {}
-    for channel in Channel.objects.filter(active=True, unit__kind=Unit.Kind.ZONE).select_related("unit"):
-        found.setdefault(channel.unit.zone_id, []).append(channel)
+def _active_channels() -> dict[tuple[str, int], list[Channel]]:
+    """A zone unit's channels under ("zone", zone id); an office's under ("unit", unit id)."""
+    found: dict[tuple[str, int], list[Channel]] = {}
+    for channel in Channel.objects.filter(active=True).select_related("unit"):
+        unit = channel.unit
+        if unit.kind == Unit.Kind.ZONE:
+            found.setdefault(("zone", unit.zone_id), []).append(channel)
+        elif unit.kind in (Unit.Kind.CITY, Unit.Kind.PROVINCE):
+            found.setdefault(("unit", unit.pk), []).append(channel)
     return found
 
 

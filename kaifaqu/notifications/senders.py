@@ -47,7 +47,24 @@ def feishu_payload(text: str, secret: str, now_s: int) -> dict:
     return payload
 
 
+def webhook_address_problem(url: str) -> str | None:
+    """Why a robot may not be called at ``url`` (in Chinese), or None when it may."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "Webhook 地址应以 https:// 开头。"
+    host = parts.hostname.lower()
+    allowed = [name.lower().strip() for name in settings.KAIFAQU_WEBHOOK_HOSTS if name.strip()]
+    if not any(host == name or host.endswith("." + name) for name in allowed):
+        return (
+            f"不能向“{host}”发送：群机器人地址只能是 {'、'.join(allowed)}"
+            "（内网私有部署的地址请运维人员加入 KAIFAQU_WEBHOOK_HOSTS）。"
+        )
+    return None
+
+
 def send_webhook(kind: str, url: str, secret: str, text: str) -> None:
+    if problem := webhook_address_problem(url):
+        raise DeliveryError(problem)
     now = time.time()
     if kind == "wecom":
         _post(url, wecom_payload(text))
@@ -59,11 +76,21 @@ def send_webhook(kind: str, url: str, secret: str, text: str) -> None:
         raise DeliveryError(f"不支持的渠道：{kind}")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A robot answers where it is called; a redirect could lead past the allowed hosts."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, payload: dict) -> None:
     body = json.dumps(payload, ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=settings.KAIFAQU_WEBHOOK_TIMEOUT) as response:
+        with _OPENER.open(request, timeout=settings.KAIFAQU_WEBHOOK_TIMEOUT) as response:
             answer = response.read()
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"HTTP {exc.code}") from exc

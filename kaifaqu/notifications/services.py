@@ -12,7 +12,7 @@ from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.zones.models import Unit
 
 from .models import Channel
-from .senders import send_email, send_webhook
+from .senders import send_email, send_webhook, webhook_address_problem
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -35,9 +35,15 @@ def channel_save(*, user, channel: Channel) -> Channel:
         if not EMAIL.match(channel.address):
             errors["address"] = "请填写邮箱地址。"
     elif not channel.address.startswith(("http://", "https://")):
-        errors["address"] = f"请填写{channel.get_kind_display()}的 Webhook 地址（以 https:// 或 http:// 开头）。"
+        errors["address"] = f"请填写{channel.get_kind_display()}的 Webhook 地址（以 https:// 开头）。"
+    elif problem := webhook_address_problem(channel.address):
+        errors["address"] = problem
     if errors:
         raise ValidationError(errors)
+    return _store(user, channel)
+
+
+def _store(user, channel: Channel) -> Channel:
     created = channel.pk is None
     with transaction.atomic():
         before = {} if created else trail.stored_snapshot(channel)
@@ -47,6 +53,15 @@ def channel_save(*, user, channel: Channel) -> Channel:
         else:
             trail.record_update(user=user, instance=channel, before=before)
     return channel
+
+
+def channel_pause(*, user, channel: Channel, active: bool) -> Channel:
+    """停用 keeps the robot's address and key for later; reminders skip it until it is 启用 again."""
+    unit = managed_unit(user)
+    if unit is None or channel.unit_id != unit.pk:
+        raise PermissionDenied("只有本单位的系统管理员可以停用或启用通知渠道。")
+    channel.active = active
+    return _store(user, channel)  # no address check: a robot set up before a rule changed can still be paused
 
 
 def channel_delete(*, user, channel: Channel) -> None:

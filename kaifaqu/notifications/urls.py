@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.open_message, name="open"),
     path("read-all/", views.read_all, name="read_all"),
     path("channels/", views.channels, name="channels"),
+    path("channels/<int:pk>/edit/", views.channel_edit, name="channel_edit"),
     path("channels/<int:pk>/<slug:action>/", views.channel_action, name="channel_action"),
 ]

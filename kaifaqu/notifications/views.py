@@ -47,26 +47,35 @@ def read_all(request):
 
 
 class ChannelForm(ServiceModelForm):
+    """The key is never sent back to the page: when editing, a blank key keeps the one stored."""
+
     class Meta:
         model = Channel
         fields = ["kind", "name", "address", "secret", "active"]
-        widgets = {"secret": forms.PasswordInput(render_value=True)}
+        widgets = {"secret": forms.PasswordInput(render_value=False)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_secret = self.instance.secret if self.instance.pk else ""
+        if self.stored_secret:
+            self.fields["secret"].help_text = "已设置；留空则保留原密钥"
+            self.fields["clear_secret"] = forms.BooleanField(label="清除加签密钥", required=False)
+            self.style_fields()
+
+    def clean(self):
+        data = super().clean()
+        if self.stored_secret and not data.get("secret") and not data.get("clear_secret"):
+            data["secret"] = self.stored_secret  # the instance is built from cleaned_data after this
+        return data
 
 
 @login_required
 def channels(request):
-    unit = services.managed_unit(request.user)
-    if unit is None:
-        raise PermissionDenied("只有本单位的系统管理员可以设置通知渠道。")
+    unit = _managed_unit_or_403(request.user)
     form = ChannelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.channel_save(user=request.user, channel=form.instance)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已添加“{form.instance.name}”。")
-            return redirect("notifications:channels")
+    if request.method == "POST" and _saved(form, request.user):
+        messages.success(request, f"已添加“{form.instance.name}”。")
+        return redirect("notifications:channels")
     context = {
         "unit": unit,
         "channels": unit.channels.all(),
@@ -76,21 +85,60 @@ def channels(request):
     return render(request, "notifications/channels.html", context, status=400 if form.errors else 200)
 
 
+@login_required
+def channel_edit(request, pk: int):
+    channel = _own_channel(request.user, pk)
+    form = ChannelForm(request.POST or None, instance=channel)
+    if request.method == "POST" and _saved(form, request.user):
+        messages.success(request, f"已保存“{form.instance.name}”。")
+        return redirect("notifications:channels")
+    context = {"unit": channel.unit, "channel": channel, "form": form}
+    return render(request, "notifications/channel_edit.html", context, status=400 if form.errors else 200)
+
+
+def _managed_unit_or_403(user):
+    unit = services.managed_unit(user)
+    if unit is None:
+        raise PermissionDenied("只有本单位的系统管理员可以设置通知渠道。")
+    return unit
+
+
+def _own_channel(user, pk: int) -> Channel:
+    unit = services.managed_unit(user)
+    channel = Channel.objects.filter(pk=pk, unit=unit).select_related("unit").first() if unit else None
+    if channel is None:  # another unit's channel, or none: not revealed either way
+        raise Http404("未找到该通知渠道。")
+    return channel
+
+
+def _saved(form: ChannelForm, user) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.channel_save(user=user, channel=form.instance)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
 @require_POST
 @login_required
 def channel_action(request, pk: int, action: str):
-    unit = services.managed_unit(request.user)
-    channel = Channel.objects.filter(pk=pk, unit=unit).first() if unit else None
-    if channel is None:  # another unit's channel, or none: not revealed either way
-        raise Http404("未找到该通知渠道。")
+    channel = _own_channel(request.user, pk)
     if action == "delete":
         services.channel_delete(user=request.user, channel=channel)
         messages.success(request, f"已删除“{channel.name}”。")
-    else:
+    elif action in ("pause", "resume"):
+        services.channel_pause(user=request.user, channel=channel, active=action == "resume")
+        messages.success(request, f"已{'启用' if channel.active else '停用'}“{channel.name}”。")
+    elif action == "test":
         try:
             services.channel_test(user=request.user, channel=channel)
         except DeliveryError as exc:
             messages.error(request, f"“{channel.name}”测试失败：{exc}")
         else:
             messages.success(request, f"测试消息已发到“{channel.name}”，请在群里查看。")
+    else:
+        raise Http404("没有这个操作。")
     return redirect("notifications:channels")

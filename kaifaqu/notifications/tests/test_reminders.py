@@ -66,7 +66,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    # The robots' hosts are an allow-list; this machine stands in for a privately deployed one.
+    settings.KAIFAQU_WEBHOOK_HOSTS = [*settings.KAIFAQU_WEBHOOK_HOSTS, "127.0.0.1"]
     found = Receiver()
     yield found
     found.server.shutdown()
@@ -203,3 +205,76 @@ def test_an_overdue_agency_item_reaches_its_agent(overdue, receiver, make_projec
         ("email", "agent@xiaoyi.example"),
     ]
     assert lines[0].subject == "代办逾期：鹏飞焦炉煤气制氢项目 施工许可"
+
+
+def test_a_city_office_robot_gets_one_digest_a_day(overdue, receiver, tunliu):
+    from kaifaqu.regions.models import Region
+    from kaifaqu.zones.services import unit_for_region
+
+    lvliang = unit_for_region(region=Region.objects.get(code="141100"))
+    changzhi = unit_for_region(region=Region.objects.get(code="140400"))
+    Channel.objects.create(
+        unit=lvliang, kind="wecom", name="吕梁市开发区调度群", address=f"{receiver.url}/wecom?key=c1"
+    )
+    Channel.objects.create(
+        unit=changzhi, kind="wecom", name="长治市开发区调度群", address=f"{receiver.url}/wecom?key=c2"
+    )
+    ServiceRequest.objects.create(
+        zone=overdue.zone,
+        title="用工招聘",
+        category="labour",
+        received_on=DAY.replace(day=1),
+        due_on=DAY.replace(day=5),
+    )
+
+    lines = [line for line in send_reminders(today=DAY) if line.subject.startswith("逾期事项汇总")]
+    assert [(line.channel, line.recipient, line.subject) for line in lines] == [
+        ("wecom", "吕梁市开发区调度群", "逾期事项汇总：吕梁市11月30日"),
+        ("wecom", "长治市开发区调度群", "逾期事项汇总：长治市11月30日"),
+    ]
+    digests = {path: body["text"]["content"] for path, body in receiver.paths("wecom") if "key=c" in path}
+    head = "【开发区调度平台】逾期事项汇总：{}11月30日\n截至2026年11月30日，1个开发区有逾期事项：\n"
+    # October's 月报 was due on November 10th: neither zone has reported it.
+    assert digests == {
+        "/wecom?key=c1": head.format("吕梁市") + "孝义经开区：诉求逾期2件、月报逾期未报",
+        "/wecom?key=c2": head.format("长治市") + "屯留经开区：月报逾期未报",
+    }
+    # Each zone's own robots still get the items; the offices get nothing twice.
+    assert [line for line in send_reminders(today=DAY) if line.subject.startswith("逾期事项汇总")] == []
+
+
+def test_robots_only_at_allowed_hosts_and_a_paused_one_is_skipped(client, overdue, receiver, settings):
+    from kaifaqu.audit.models import AuditEntry
+
+    admin = make_user("xiaoyi-admin", Unit.objects.get(zone=overdue.zone), roles.ADMIN)
+    client.force_login(admin)
+    inside = client.post("/inbox/channels/", {"kind": "wecom", "name": "内网", "address": "http://10.0.0.8/hook?key=x"})
+    assert inside.status_code == 400 and "不能向“10.0.0.8”发送" in inside.content.decode()
+    official = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"
+    assert client.post("/inbox/channels/", {"kind": "wecom", "name": "新群", "address": official}).status_code == 302
+
+    # Editing: the key is never shown again, and a blank key keeps it.
+    dingtalk = Channel.objects.get(kind="dingtalk")
+    page = client.get(f"/inbox/channels/{dingtalk.pk}/edit/").content.decode()
+    assert "SEC1" not in page and "留空则保留原密钥" in page
+    fields = {"kind": "dingtalk", "name": "孝义钉钉调度群", "address": dingtalk.address, "secret": "", "active": "on"}
+    assert client.post(f"/inbox/channels/{dingtalk.pk}/edit/", fields).status_code == 302
+    dingtalk.refresh_from_db()
+    assert (dingtalk.name, dingtalk.secret) == ("孝义钉钉调度群", "SEC1")
+    history = "".join(str(entry.changes) for entry in AuditEntry.objects.filter(object_label="通知渠道"))
+    assert "孝义钉钉调度群" in history and "access_token=t1" not in history
+    assert "SEC1" not in history and "key=abc" not in history
+
+    # 停用 keeps the robot but reminders skip it, until 启用.
+    wecom = Channel.objects.get(name="孝义调度群")
+    assert client.post(f"/inbox/channels/{wecom.pk}/pause/").status_code == 302
+    channels = {line.recipient for line in requests_only(send_reminders(today=DAY))}
+    assert "孝义调度群" not in channels and "孝义钉钉调度群" in channels
+    client.post(f"/inbox/channels/{wecom.pk}/resume/")
+    assert [line.recipient for line in requests_only(send_reminders(today=DAY))] == ["孝义调度群"]
+
+    # A robot whose address is no longer allowed fails with the reason, recorded for the channels page.
+    settings.KAIFAQU_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com"]
+    lines = requests_only(send_reminders(today=DAY + datetime.timedelta(days=1)))
+    assert {line.status for line in lines if line.recipient == "孝义飞书群"} == {"failed"}
+    assert "不能向“127.0.0.1”发送" in Delivery.objects.get(recipient="孝义飞书群", status="failed").error
