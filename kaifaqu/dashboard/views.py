@@ -11,6 +11,8 @@ from kaifaqu.core.views import style_filter_form
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.models import Project, Stage, local_today
 from kaifaqu.projects.selectors import latest_plan_year
+from kaifaqu.services.models import ServiceRequest
+from kaifaqu.services.selectors import open_counts
 
 from . import selectors
 from .forms import DashboardForm
@@ -40,6 +42,12 @@ def dashboard(request):
         scope["city"] = chosen["city"]
     figures = selectors.dashboard(projects, year=chosen["year"], stalled_days=chosen["stalled_days"])
     links = Links(scope, stalled_days=chosen["stalled_days"])
+    requests = ServiceRequest.objects.visible_to(request.user)
+    if chosen["zone"] is not None:
+        requests = requests.filter(zone=chosen["zone"])
+    elif chosen["city"]:
+        requests = requests.filter(zone__region__code__startswith=chosen["city"][:4])
+    open_requests, overdue_requests = open_counts(requests, today=local_today())
     return render(
         request,
         "dashboard/dashboard.html",
@@ -50,8 +58,17 @@ def dashboard(request):
             "stalled_days": chosen["stalled_days"],
             "charts": charts(figures, links),
             "total_yi": format_yi(figures.pipeline.total_investment, strip_zeros=True),
+            "open_requests": open_requests,
+            "overdue_requests": overdue_requests,
+            "requests_link": _requests_link(chosen["zone"]),
         },
     )
+
+
+def _requests_link(zone) -> str:
+    """The request list as the card counts: everything not yet closed, in the zone chosen."""
+    query = {"status": "open"} | ({"zone": zone.pk} if zone is not None else {})
+    return f"{reverse('services:list')}?{urlencode(query)}"
 
 
 class Links:

@@ -8,6 +8,9 @@ from kaifaqu.zones.models import Zone
 from .models import Category, ServiceRequest
 
 
+OPEN = "open"  # every status before 办结: what the dashboard's 待办诉求 counts
+
+
 class RequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="搜索", help_text="诉求事项、企业或项目名称")
     zone = django_filters.ModelChoiceFilter(
@@ -15,7 +18,12 @@ class RequestFilter(django_filters.FilterSet):
         label="开发区",
         empty_label="全部开发区",
     )
-    status = django_filters.ChoiceFilter(choices=ServiceRequest.Status.choices, label="状态", empty_label="全部状态")
+    status = django_filters.ChoiceFilter(
+        choices=[(OPEN, "未办结（全部）"), *ServiceRequest.Status.choices],
+        method="filter_status",
+        label="状态",
+        empty_label="全部状态",
+    )
     category = django_filters.ChoiceFilter(choices=Category.choices, label="类别", empty_label="全部类别")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="只看逾期", widget=forms.CheckboxInput)
 
@@ -30,6 +38,9 @@ class RequestFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(enterprise__name__icontains=value) | Q(project__name__icontains=value)
         )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.open() if value == OPEN else queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(local_today()) if value else queryset

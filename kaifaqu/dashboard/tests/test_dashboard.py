@@ -90,3 +90,28 @@ def test_every_figure_links_to_the_list_of_its_projects(hand_ledger, xiaoyi, xia
     assert listed_count(client, links.stalled_url) == figures.stalled_count
     assert listed_count(client, charts["months"]["urls"][2]) == 1  # March: 氢能's report
     assert "未报进展" in page and 'data-chart="funnel"' in page
+
+
+def test_the_open_requests_card_counts_what_its_link_lists(client, xiaoyi, tunliu, xiaoyi_staff, tunliu_staff):
+    from kaifaqu.projects.models import local_today
+    from kaifaqu.services.models import ServiceRequest
+
+    today = local_today()
+    day = datetime.timedelta(days=1)
+    for zone, title, due, status in [
+        (xiaoyi, "道路未硬化", today - day, "assigned"),  # overdue
+        (xiaoyi, "用工招聘", today + day, "received"),
+        (xiaoyi, "供电增容", today - day, "resolved"),  # closed: not counted
+        (tunliu, "屯留用地", today - day, "received"),  # another zone: not seen
+    ]:
+        ServiceRequest.objects.create(
+            zone=zone, title=title, category="other", received_on=today - 20 * day, due_on=due, status=status
+        )
+    client.force_login(xiaoyi_staff)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    card = page[page.index('data-kpi="open-requests"') :]
+    card = card[: card.index("</a>")]
+    assert re.search(r'<div class="fs-3">2</div>', card) and "其中逾期 1 件" in card
+    link = re.search(r'href="([^"]+)" data-kpi="open-requests"', page).group(1).replace("&amp;", "&")
+    listed = client.get(link).context["count"]
+    assert link == "/requests/?status=open" and listed == 2
