@@ -82,6 +82,7 @@ TARGETS = {
     "agency:checklist": "project",
     "agency:item": "agency_item",
     "notifications:channel_action": "channel",
+    "notifications:channel_edit": "channel",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
 OTHER_KWARGS = {
@@ -89,9 +90,14 @@ OTHER_KWARGS = {
     "services:attachment": {"file_id": "attachment"},
     "notifications:channel_action": {"action": "test"},
 }
-# Shared reference data every office reads (the indicator catalogue): not behind a zone's
-# scope; who may change it is checked by the catalogue's own tests.
-SHARED = {"indicators:indicator_edit"}
+# Shared reference data every office reads (the indicator catalogue, the 全代办 approvals):
+# not behind a zone's scope; who may change it is checked by the catalogues' own tests.
+SHARED = {
+    "indicators:indicator_edit",
+    "agency:approval_edit",
+    "agency:approval_delete",
+    "agency:approval_active",
+}
 # What an enterprise user may legitimately see of its own zone: the zone, its parks and
 # its plan-category vocabulary (the labels its own projects are filed under).
 ZONE_LEVEL = {"zone", "park", "plan_category"}
