@@ -29,6 +29,11 @@ class DashboardForm(StyledFormMixin, forms.Form):
         self.fields["year"].choices = [(year, f"{year}年") for year in range(this_year + 1, this_year - 8, -1)]
         self.default_year = default_year
         self.default_stalled_days = stalled_days
+        # The select shows the year the figures are for, not the first of its list.
+        self.initial.setdefault("year", default_year)
+        if self.is_bound and not self.data.get("year"):
+            self.data = self.data.copy()
+            self.data["year"] = str(default_year)
         for name in ("city", "zone", "year"):
             self.fields[name].widget.attrs["data-autosubmit"] = ""
 

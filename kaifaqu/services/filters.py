@@ -7,7 +7,6 @@ from kaifaqu.zones.models import Zone
 
 from .models import Category, ServiceRequest
 
-
 OPEN = "open"  # every status before 办结: what the dashboard's 待办诉求 counts
 
 

@@ -232,7 +232,11 @@ def stats(request):
     text = (request.GET.get("period") or "").strip()
     period = parse_period(text)
     if text and period is None:
-        context = {"period": text, "period_error": f"月份“{text}”不对，应为 YYYY-MM（如 2026-10），请重新选择。"}
+        context = {
+            "period": text,
+            "period_label": "月份有误",
+            "period_error": f"月份“{text}”不对，应为 YYYY-MM（如 2026-10），请重新选择。",
+        }
         return render(request, "services/stats.html", context, status=400)
     today = local_today()
     requests = ServiceRequest.objects.visible_to(request.user)

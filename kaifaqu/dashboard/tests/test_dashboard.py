@@ -115,3 +115,11 @@ def test_the_open_requests_card_counts_what_its_link_lists(client, xiaoyi, tunli
     link = re.search(r'href="([^"]+)" data-kpi="open-requests"', page).group(1).replace("&amp;", "&")
     listed = client.get(link).context["count"]
     assert link == "/requests/?status=open" and listed == 2
+
+
+def test_the_year_select_shows_the_year_the_figures_are_for(client, hand_ledger, xiaoyi, xiaoyi_staff):
+    client.force_login(xiaoyi_staff)
+    for query in ({}, {"zone": xiaoyi.pk}):
+        page = client.get(reverse("dashboard:index"), query).content.decode()
+        assert f"{YEAR} 年度项目" in page
+        assert re.search(rf'<option value="{YEAR}" selected>{YEAR}年</option>', page)
