@@ -22,6 +22,7 @@ from kaifaqu.zones.models import Zone
 from .models import AnnualTarget, Indicator, IndicatorReport, IndicatorValue
 
 TENTH = Decimal("0.1")
+# Zones and indicators are read by ``.id`` in the loops below: ``.pk`` is a property, thousands of calls a summary.
 
 
 def one_decimal(value: Decimal | None) -> Decimal | None:
@@ -42,7 +43,7 @@ def of_record(reports: QuerySet[IndicatorReport]) -> QuerySet[IndicatorReport]:
     return reports.filter(status=IndicatorReport.Status.APPROVED)
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     value: Decimal | None = None
     base: Decimal | None = None  # last year's same period, given or implied by the reported growth
@@ -64,16 +65,16 @@ class Figure:
         cls, value: Decimal, last_year: Decimal | None, growth_pct: Decimal | None, target: Decimal | None
     ) -> Figure:
         """A stored figure from its bare columns (roll-ups over a province load rows, not model instances)."""
-        figure = cls(value=value, target=target)
+        figure = cls(value, None, None, None, target)
         if growth_pct is not None:
-            figure.growth_pct = one_decimal(growth_pct)
+            figure.growth_pct = growth_pct.quantize(TENTH, ROUND_HALF_UP) + 0
             rate = 1 + growth_pct / 100
             figure.base = last_year if last_year is not None else (value / rate if rate else None)
         elif last_year:
             figure.base = last_year
-            figure.growth_pct = one_decimal((value / last_year - 1) * 100)
+            figure.growth_pct = ((value / last_year - 1) * 100).quantize(TENTH, ROUND_HALF_UP) + 0
         if target:
-            figure.target_completion_pct = one_decimal(value / target * 100)
+            figure.target_completion_pct = (value / target * 100).quantize(TENTH, ROUND_HALF_UP) + 0
         return figure
 
     def as_json(self, indicator: Indicator) -> dict:
@@ -144,9 +145,9 @@ class CitySummary:
     def as_json(self) -> dict:
         def indicators_json(figures: dict[int, Figure]) -> dict:
             return {
-                indicator.name: figures[indicator.pk].as_json(indicator)
+                indicator.name: figures[indicator.id].as_json(indicator)
                 for indicator in self.indicators
-                if indicator.pk in figures
+                if indicator.id in figures
             }
 
         return {
@@ -158,7 +159,7 @@ class CitySummary:
                 for name, figure in indicators_json(self.region).items()
             },
             "zones": [
-                {"zone": zone.name, "indicators": indicators_json(self.by_zone.get(zone.pk, {}))} for zone in self.zones
+                {"zone": zone.name, "indicators": indicators_json(self.by_zone.get(zone.id, {}))} for zone in self.zones
             ],
             "zones_total": indicators_json(self.zones_total),
             "sentences": self.sentences,
@@ -171,18 +172,18 @@ def city_summary(
     """The month's figures of the city's zones (``zones`` and ``reports`` already scoped)."""
     indicators = list(Indicator.objects.filter(active=True))
     city_zones = list(zones.filter(region__code__startswith=city.scope_prefix).order_by("region__code", "name"))
-    zone_ids = [zone.pk for zone in city_zones]
+    zone_ids = [zone.id for zone in city_zones]
     stored, office_stored = _month_figures(reports, year=year, month=month, zone_ids=zone_ids, region_codes=[city.code])
     reported_zones = _reported(city_zones, indicators, stored)
     by_zone = _zone_figures(reported_zones, indicators, stored, _targets(zone_ids, year))
     region = _office_figures(city.code, indicators, office_stored)
     zones_total: dict[int, Figure] = {}
     for indicator in indicators:
-        column = [by_zone[zone_id][indicator.pk] for zone_id in by_zone]  # in the zones' order
+        column = [by_zone[zone_id][indicator.id] for zone_id in by_zone]  # in the zones' order
         rank(column, higher_is_better=indicator.higher_is_better)
-        zones_total[indicator.pk] = roll_up(column)
-        for figure in [*column, zones_total[indicator.pk]]:
-            figure.pp_vs_region = _difference(figure.growth_pct, region[indicator.pk].growth_pct)
+        zones_total[indicator.id] = roll_up(column)
+        for figure in [*column, zones_total[indicator.id]]:
+            figure.pp_vs_region = _difference(figure.growth_pct, region[indicator.id].growth_pct)
     summary = CitySummary(city, year, month, indicators, reported_zones, by_zone, zones_total, region)
     summary.sentences = [sentence for indicator in indicators if (sentence := indicator_sentence(summary, indicator))]
     return summary
@@ -196,8 +197,8 @@ def _difference(growth: Decimal | None, region_growth: Decimal | None) -> Decima
 
 def indicator_sentence(summary: CitySummary | ProvinceSummary, indicator: Indicator) -> str:
     """``8个工业类开发区规上工业增加值完成162.33亿元，同比增长-2.6%，高于全市平均增速7.3个百分点。``"""
-    total = summary.zones_total[indicator.pk]
-    zones = [zone for zone in summary.zones if summary.by_zone[zone.pk][indicator.pk].value is not None]
+    total = summary.zones_total[indicator.id]
+    zones = [zone for zone in summary.zones if summary.by_zone[zone.id][indicator.id].value is not None]
     if total.value is None or not zones:
         return ""
     sectors = {zone.sector for zone in zones}
@@ -244,7 +245,7 @@ def behind_schedule(summary: CitySummary) -> list[Behind]:
         Behind(zone, indicator, figure.target_completion_pct, progress - figure.target_completion_pct)
         for zone in summary.zones
         for indicator in summary.indicators
-        if (figure := summary.by_zone[zone.pk][indicator.pk]).target_completion_pct is not None
+        if (figure := summary.by_zone[zone.id][indicator.id]).target_completion_pct is not None
         and figure.target_completion_pct < progress
     ]
     return sorted(behind, key=lambda item: item.gap_pp, reverse=True)
@@ -252,7 +253,7 @@ def behind_schedule(summary: CitySummary) -> list[Behind]:
 
 # The province: every zone ranked among the province's, each city's zones beside its 全市, all beside 全省.
 
-Stored = tuple[Decimal, Decimal | None, Decimal | None]  # 本年累计, 上年同期, 同比增长 as stored
+Stored = tuple[str, str | None, str | None]  # 本年累计, 上年同期, 同比增长 as stored (text, exact)
 
 
 @dataclass
@@ -266,7 +267,7 @@ class CityRollUp:
     zone_ids: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.zone_ids = [zone.pk for zone in self.zones]
+        self.zone_ids = [zone.id for zone in self.zones]
 
 
 @dataclass
@@ -291,7 +292,7 @@ class ProvinceSummary:
     region_word = "全省"
 
     def as_json(self) -> dict:
-        city_of = {zone.pk: roll.city.name for roll in self.cities for zone in roll.zones}
+        city_of = {zone.id: roll.city.name for roll in self.cities for zone in roll.zones}
         return {
             "period": f"{self.year}-{self.month:02d}",
             "province": self.province.name,
@@ -309,8 +310,8 @@ class ProvinceSummary:
             "zones": [
                 {
                     "zone": zone.name,
-                    "city": city_of.get(zone.pk),
-                    "indicators": _indicators_json(self.indicators, self.by_zone[zone.pk], province_rank=True),
+                    "city": city_of.get(zone.id),
+                    "indicators": _indicators_json(self.indicators, self.by_zone[zone.id], province_rank=True),
                 }
                 for zone in self.zones
             ],
@@ -322,7 +323,7 @@ class ProvinceSummary:
 def _indicators_json(indicators: list[Indicator], figures: dict[int, Figure], *, province_rank: bool = False) -> dict:
     answer = {}
     for indicator in indicators:
-        if (figure := figures.get(indicator.pk)) is None:
+        if (figure := figures.get(indicator.id)) is None:
             continue
         answer[indicator.name] = item = figure.as_json(indicator)
         if province_rank:  # added beside the city's keys, which stay as they are
@@ -343,7 +344,7 @@ def province_summary(
     prefix = province.scope_prefix
     province_zones = list(zones.filter(region__code__startswith=prefix).order_by("region__code", "name"))
     cities = {city.code: city for city in Region.objects.filter(level=Region.Level.CITY, code__startswith=prefix)}
-    zone_ids = [zone.pk for zone in province_zones]
+    zone_ids = [zone.id for zone in province_zones]
     stored, office_stored = _month_figures(
         reports, year=year, month=month, zone_ids=zone_ids, region_codes=[province.code, *cities]
     )
@@ -369,76 +370,93 @@ def province_summary(
 def _month_figures(
     reports: QuerySet[IndicatorReport], *, year: int, month: int, zone_ids: list[int], region_codes: list[str]
 ) -> tuple[dict[tuple[int, int], Stored], dict[tuple[str, int], Stored]]:
-    """The zones' and the offices' own (全市、全省) figures of the month, in one query of bare columns.
+    """The zones' and the offices' own (全市、全省) figures of the month as bare columns, still as text:
+    a figure is made Decimal once, where it is computed (``_figure``).
 
     Where a figure came without 上年同期 or a growth, last year's own report of the same month
     (loaded from past years' tables) is its base."""
-    wanted = reports.filter(month=month, year__in=(year, year - 1)).filter(
-        Q(zone_id__in=zone_ids) | Q(zone__isnull=True, region_id__in=region_codes)
-    )
-    current: dict[tuple, list] = {}
-    before: dict[tuple, Decimal] = {}
-    rows = (
-        IndicatorValue.objects.filter(report__in=wanted)
-        .annotate(**{f"{name}_text": Cast(name, CharField()) for name in ("value", "last_year", "growth_pct")})
-        .values_list("report__year", "report__zone_id", "report__region_id", "indicator_id", *TEXT_FIGURES)
-    )
-    for report_year, zone_id, region_code, indicator_id, value, last_year, growth in rows:
-        key = (zone_id, region_code if zone_id is None else None, indicator_id)
-        if report_year == year:
-            current[key] = [_decimal(value), _decimal(last_year), _decimal(growth)]
-        else:
-            before[key] = _decimal(value)
     by_zone: dict[tuple[int, int], Stored] = {}
     by_office: dict[tuple[str, int], Stored] = {}
-    for (zone_id, region_code, indicator_id), stored in current.items():
-        if stored[1] is None and stored[2] is None:
-            stored[1] = before.get((zone_id, region_code, indicator_id))
+    owners = reports.filter(Q(zone_id__in=zone_ids) | Q(zone__isnull=True, region_id__in=region_codes), month=month)
+    for zone_id, region_code, indicator_id, value, last_year, growth in _figure_rows(
+        owners.filter(year=year), ("value", "last_year", "growth_pct")
+    ):
         if zone_id is None:
-            by_office[(region_code, indicator_id)] = tuple(stored)
+            by_office[(region_code, indicator_id)] = (value, last_year, growth)
         else:
-            by_zone[(zone_id, indicator_id)] = tuple(stored)
+            by_zone[(zone_id, indicator_id)] = (value, last_year, growth)
+    unbased = [
+        (stored, key)
+        for stored in (by_zone, by_office)
+        for key, (_, last_year, growth) in stored.items()
+        if last_year is None and growth is None
+    ]
+    if unbased:
+        before = {
+            (zone_id or region_code, indicator_id): value
+            for zone_id, region_code, indicator_id, value in _figure_rows(owners.filter(year=year - 1), ("value",))
+        }
+        for stored, key in unbased:
+            if (found := before.get(key)) is not None:
+                stored[key] = (stored[key][0], found, None)
     return by_zone, by_office
 
 
-# Figures read as text and made Decimal here: Django's per-value decimal converters were most
-# of a province summary's time (bench/indicators.py), and text is exact on both databases.
-TEXT_FIGURES = ("value_text", "last_year_text", "growth_pct_text")
+def _figure_rows(wanted: QuerySet[IndicatorReport], columns: tuple[str, ...]):
+    """(zone id, office code, indicator id, *columns as text) of the values of the reports ``wanted``."""
+    texts = {f"{name}_text": Cast(name, CharField()) for name in columns}
+    rows = IndicatorValue.objects.filter(report__in=wanted).annotate(**texts)
+    return rows.values_list("report__zone_id", "report__region_id", "indicator_id", *texts).iterator(chunk_size=4000)
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
+# Figures are read as text and made Decimal where computed: Django's per-value decimal converters
+# were most of a province summary's time (bench/indicators.py), and text is exact on both databases.
 
 
-def _targets(zone_ids: list[int], year: int) -> dict[tuple[int, int], Decimal]:
-    rows = AnnualTarget.objects.filter(zone_id__in=zone_ids, year=year).values_list("zone_id", "indicator_id", "value")
+def _targets(zone_ids: list[int], year: int) -> dict[tuple[int, int], str]:
+    """Each zone's annual target of each indicator, as text (made Decimal with its figure)."""
+    rows = (
+        AnnualTarget.objects.filter(zone_id__in=zone_ids, year=year)
+        .annotate(value_text=Cast("value", CharField()))
+        .values_list("zone_id", "indicator_id", "value_text")
+    )
     return {(zone_id, indicator_id): value for zone_id, indicator_id, value in rows}
 
 
 def _reported(zones: list[Zone], indicators: list[Indicator], stored: dict[tuple[int, int], Stored]) -> list[Zone]:
     """The zones with a figure of an active indicator, in the order given."""
-    active = {indicator.pk for indicator in indicators}
+    active = {indicator.id for indicator in indicators}
     reported = {zone_id for zone_id, indicator_id in stored if indicator_id in active}
-    return [zone for zone in zones if zone.pk in reported]
+    return [zone for zone in zones if zone.id in reported]
 
 
 def _zone_figures(
     zones: list[Zone], indicators: list[Indicator], stored: dict[tuple[int, int], Stored], targets: dict
 ) -> dict[int, dict[int, Figure]]:
     """Zone id → indicator id → figure, in the zones' order; an empty figure (with its target) where none came."""
-    ids = [indicator.pk for indicator in indicators]  # once: ``pk`` is a property, read here thousands of times
+    ids = [indicator.id for indicator in indicators]  # once: ``pk`` is a property, read here thousands of times
     return {
         zone_id: {i: _figure(stored.get((zone_id, i)), targets.get((zone_id, i))) for i in ids}
-        for zone_id in [zone.pk for zone in zones]
+        for zone_id in [zone.id for zone in zones]
     }
 
 
 def _office_figures(code: str, indicators: list[Indicator], stored: dict[tuple[str, int], Stored]) -> dict[int, Figure]:
-    return {indicator.pk: _figure(stored.get((code, indicator.pk)), None) for indicator in indicators}
+    return {indicator.id: _figure(stored.get((code, indicator.id)), None) for indicator in indicators}
 
 
-def _figure(stored: Stored | None, target: Decimal | None) -> Figure:
-    return Figure(target=target) if stored is None else Figure.from_values(*stored, target)
+def _figure(stored: Stored | None, target: str | None) -> Figure:
+    """A figure from its stored text (``_month_figures``) and its target's."""
+    target = None if target is None else Decimal(target)
+    if stored is None:
+        return Figure(target=target)
+    value, last_year, growth = stored
+    return Figure.from_values(
+        Decimal(value),
+        None if last_year is None else Decimal(last_year),
+        None if growth is None else Decimal(growth),
+        target,
+    )
 
 
 def _city_code(zone: Zone) -> str:
@@ -447,7 +465,7 @@ def _city_code(zone: Zone) -> str:
 
 def _province_column(summary: ProvinceSummary, indicator: Indicator) -> None:
     """One indicator: ranks in each city and in the province, the roll-ups, and 百分点 against 全省."""
-    better, pk = indicator.higher_is_better, indicator.pk
+    better, pk = indicator.higher_is_better, indicator.id
     column = [figures[pk] for figures in summary.by_zone.values()]
     rank(column, higher_is_better=better, attribute="province_rank")
     summary.zones_total[pk] = roll_up(column)
