@@ -253,8 +253,7 @@ DEFAULT_FROM_EMAIL = env_str("KAIFAQU_EMAIL_FROM", "kaifaqu@localhost")
 # Group robots are called with this timeout (seconds); a failed delivery is retried this many runs.
 KAIFAQU_WEBHOOK_TIMEOUT = env_int("KAIFAQU_WEBHOOK_TIMEOUT", 10)
 KAIFAQU_DELIVERY_ATTEMPTS = env_int("KAIFAQU_DELIVERY_ATTEMPTS", 5)
-# Robots may only be called at these hosts (and their subdomains): the three vendors' public addresses,
-# plus what an intranet's operators add for a privately deployed 企业微信/钉钉/飞书 (comma-separated).
-# Anything else would let a unit's administrator make the server call into its own network.
-KAIFAQU_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn", "open.larksuite.com"]
-KAIFAQU_WEBHOOK_HOSTS += env_list("KAIFAQU_WEBHOOK_HOSTS", [])
+# Robots are called only at their vendor's own host over https (qyapi.weixin.qq.com, oapi.dingtalk.com,
+# open.feishu.cn) or at the hosts an intranet's operators list here for a privately deployed one
+# (comma-separated). Anything else would let a unit's administrator make the server call into its network.
+KAIFAQU_WEBHOOK_HOSTS = env_list("KAIFAQU_WEBHOOK_HOSTS", [])

@@ -47,23 +47,41 @@ def feishu_payload(text: str, secret: str, now_s: int) -> dict:
     return payload
 
 
-def webhook_address_problem(url: str) -> str | None:
-    """Why a robot may not be called at ``url`` (in Chinese), or None when it may."""
+VENDOR_HOSTS = {  # each robot's own public host (and its subdomains)
+    "wecom": ("qyapi.weixin.qq.com",),
+    "dingtalk": ("oapi.dingtalk.com",),
+    "feishu": ("open.feishu.cn", "open.larksuite.com"),
+}
+KIND_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
+
+
+def webhook_address_problem(kind: str, url: str) -> str | None:
+    """Why a ``kind`` robot may not be called at ``url`` (in Chinese), or None when it may: its vendor's
+    host over https, or a host the operators listed for a private deployment (KAIFAQU_WEBHOOK_HOSTS)."""
     parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("https", "http") or not host:
         return "Webhook 地址应以 https:// 开头。"
-    host = parts.hostname.lower()
-    allowed = [name.lower().strip() for name in settings.KAIFAQU_WEBHOOK_HOSTS if name.strip()]
-    if not any(host == name or host.endswith("." + name) for name in allowed):
+    listed = [name.lower().strip() for name in settings.KAIFAQU_WEBHOOK_HOSTS if name.strip()]
+    if _under(host, listed):
+        return None
+    official = VENDOR_HOSTS.get(kind, ())
+    if not _under(host, official):
         return (
-            f"不能向“{host}”发送：群机器人地址只能是 {'、'.join(allowed)}"
+            f"不能向“{host}”发送：{KIND_NAMES.get(kind, '')}群机器人的地址应在 {'、'.join(official)}"
             "（内网私有部署的地址请运维人员加入 KAIFAQU_WEBHOOK_HOSTS）。"
         )
+    if parts.scheme != "https":
+        return "请使用 https:// 地址：机器人的密钥不能以明文传输。"
     return None
 
 
+def _under(host: str, names) -> bool:
+    return any(host == name or host.endswith("." + name) for name in names)
+
+
 def send_webhook(kind: str, url: str, secret: str, text: str) -> None:
-    if problem := webhook_address_problem(url):
+    if problem := webhook_address_problem(kind, url):
         raise DeliveryError(problem)
     now = time.time()
     if kind == "wecom":

@@ -36,7 +36,7 @@ def channel_save(*, user, channel: Channel) -> Channel:
             errors["address"] = "请填写邮箱地址。"
     elif not channel.address.startswith(("http://", "https://")):
         errors["address"] = f"请填写{channel.get_kind_display()}的 Webhook 地址（以 https:// 开头）。"
-    elif problem := webhook_address_problem(channel.address):
+    elif problem := webhook_address_problem(channel.kind, channel.address):
         errors["address"] = problem
     if errors:
         raise ValidationError(errors)
@@ -82,3 +82,12 @@ def channel_test(*, user, channel: Channel) -> None:
         send_email(channel.address, "开发区调度平台测试消息", text)
     else:
         send_webhook(channel.kind, channel.address, channel.secret, text)
+
+
+def mark_read(user, link: str) -> None:
+    """Opening the page a message points to reads it: the bell should not keep counting it."""
+    from django.utils import timezone
+
+    from .models import InboxMessage
+
+    InboxMessage.objects.filter(user=user, link=link, read_at__isnull=True).update(read_at=timezone.now())

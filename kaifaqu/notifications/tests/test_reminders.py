@@ -68,7 +68,7 @@ class Receiver:
 @pytest.fixture
 def receiver(settings):
     # The robots' hosts are an allow-list; this machine stands in for a privately deployed one.
-    settings.KAIFAQU_WEBHOOK_HOSTS = [*settings.KAIFAQU_WEBHOOK_HOSTS, "127.0.0.1"]
+    settings.KAIFAQU_WEBHOOK_HOSTS = ["127.0.0.1"]
     found = Receiver()
     yield found
     found.server.shutdown()
@@ -250,17 +250,26 @@ def test_robots_only_at_allowed_hosts_and_a_paused_one_is_skipped(client, overdu
     client.force_login(admin)
     inside = client.post("/inbox/channels/", {"kind": "wecom", "name": "内网", "address": "http://10.0.0.8/hook?key=x"})
     assert inside.status_code == 400 and "不能向“10.0.0.8”发送" in inside.content.decode()
+    plain = {"kind": "wecom", "name": "明文", "address": "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"}
+    assert "请使用 https:// 地址" in client.post("/inbox/channels/", plain).content.decode()
+    crossed = {"kind": "dingtalk", "name": "错配", "address": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"}
+    assert "钉钉群机器人的地址应在 oapi.dingtalk.com" in client.post("/inbox/channels/", crossed).content.decode()
     official = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"
     assert client.post("/inbox/channels/", {"kind": "wecom", "name": "新群", "address": official}).status_code == 302
 
     # Editing: the key is never shown again, and a blank key keeps it.
     dingtalk = Channel.objects.get(kind="dingtalk")
     page = client.get(f"/inbox/channels/{dingtalk.pk}/edit/").content.decode()
-    assert "SEC1" not in page and "留空则保留原密钥" in page
-    fields = {"kind": "dingtalk", "name": "孝义钉钉调度群", "address": dingtalk.address, "secret": "", "active": "on"}
+    assert "SEC1" not in page and "access_token=t1" not in page and "留空则保留原密钥" in page
+    shown = dingtalk.shown_address  # the address as the page shows it, its token hidden
+    fields = {"kind": "dingtalk", "name": "孝义钉钉调度群", "address": shown, "secret": "", "active": "on"}
     assert client.post(f"/inbox/channels/{dingtalk.pk}/edit/", fields).status_code == 302
     dingtalk.refresh_from_db()
-    assert (dingtalk.name, dingtalk.secret) == ("孝义钉钉调度群", "SEC1")
+    assert (dingtalk.name, dingtalk.secret, dingtalk.address) == (
+        "孝义钉钉调度群",
+        "SEC1",
+        f"{receiver.url}/dingtalk?access_token=t1",
+    )
     history = "".join(str(entry.changes) for entry in AuditEntry.objects.filter(object_label="通知渠道"))
     assert "孝义钉钉调度群" in history and "access_token=t1" not in history
     assert "SEC1" not in history and "key=abc" not in history
@@ -274,7 +283,7 @@ def test_robots_only_at_allowed_hosts_and_a_paused_one_is_skipped(client, overdu
     assert [line.recipient for line in requests_only(send_reminders(today=DAY))] == ["孝义调度群"]
 
     # A robot whose address is no longer allowed fails with the reason, recorded for the channels page.
-    settings.KAIFAQU_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com"]
+    settings.KAIFAQU_WEBHOOK_HOSTS = []
     lines = requests_only(send_reminders(today=DAY + datetime.timedelta(days=1)))
     assert {line.status for line in lines if line.recipient == "孝义飞书群"} == {"failed"}
     assert "不能向“127.0.0.1”发送" in Delivery.objects.get(recipient="孝义飞书群", status="failed").error
