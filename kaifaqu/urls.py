@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kaifaqu.core.forms import LoginForm
-from kaifaqu.core.views import favicon
+from kaifaqu.core.views import favicon, not_found
 
 admin.site.site_header = "开发区调度平台 管理后台"
 admin.site.site_title = "开发区调度平台"
@@ -33,3 +33,5 @@ urlpatterns = [
     path("api/", include("kaifaqu.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = not_found

@@ -128,3 +128,12 @@ def favicon(request):
     from django.templatetags.static import static
 
     return redirect(static("kaifaqu/favicon.svg"))
+
+
+def not_found(request, exception=None):
+    """The 404 page in Chinese; our own refusals say why, Django's English ones are not shown."""
+    from django.shortcuts import render
+
+    message = exception.args[0] if exception is not None and exception.args else ""
+    said = message if isinstance(message, str) and any("\u4e00" <= char <= "\u9fff" for char in message) else ""
+    return render(request, "404.html", {"message": said}, status=404)

@@ -1,18 +1,4 @@
-"""Platform operators keep the shipped catalogues here: service levels and approval items."""
-
-from django.contrib import admin
-
-from kaifaqu.audit.admin_mixins import AuditedAdmin
-
-from .models import ApprovalType, ServiceLevel
-
-
-@admin.register(ServiceLevel)
-class ServiceLevelAdmin(AuditedAdmin):
-    list_display = ["category", "days", "urgent_days"]
-
-
-@admin.register(ApprovalType)
-class ApprovalTypeAdmin(AuditedAdmin):
-    list_display = ["name", "standard_days", "department", "kinds", "order", "active"]
-    list_editable = ["standard_days", "order", "active"]
+"""Nothing of the services app is kept in the operators' admin: the two shared catalogues (诉求办理时限,
+代办审批事项) are edited on their own pages (``catalogue_views``), where their rules hold (an urgent
+time limit never longer than the normal one, at least one day, an approval in use never deleted),
+and requests and agency items only change through their steps."""

@@ -21,6 +21,7 @@ from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.tables import Column, link
 from kaifaqu.core.views import FilteredListView, add_service_errors
 from kaifaqu.indicators.forms import parse_period
+from kaifaqu.notifications.services import mark_read
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.reports.docx import write_docx
 from kaifaqu.zones.models import Zone
@@ -120,6 +121,7 @@ class AgencyListView(FilteredListView):
 @login_required
 def project_checklist(request, pk: int):
     project = get_visible_or_404(Project.objects.select_related("zone", "enterprise"), request.user, pk=pk)
+    mark_read(request.user, request.path)
     return render(request, "services/agency_project.html", _checklist_context(request, project))
 
 
@@ -214,11 +216,13 @@ def item_update(request, pk: int):
 def _messages(exc, form) -> list[str]:
     if isinstance(exc, PermissionDenied):
         return [str(exc)]
-    return [
-        f"{form.fields[name].label if name in form.fields else ''}{'：' if name in form.fields else ''}{error}"
-        for name, errors in form.errors.items()
-        for error in errors
-    ]
+    return [_labelled(form, name, error) for name, errors in form.errors.items() for error in errors]
+
+
+def _labelled(form, name: str, error: str) -> str:
+    """``备注：…`` where the error does not already name its field (``办结日期不能早于启动日期``)."""
+    label = str(form.fields[name].label) if name in form.fields else ""
+    return error if not label or error.startswith(label) else f"{label}：{error}"
 
 
 @login_required

@@ -56,12 +56,13 @@ def monthly_summary(items, *, scope_name: str, year: int, month: int, today: dat
     first = datetime.date(year, month, 1)
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     finished = _rows(items.filter(status=Status.DONE, finished_on__range=(first, last)))
-    # As the month ended: started by then and not finished by then (later changes do not count).
-    end = min(today, last + datetime.timedelta(days=1))
-    open_then = items.filter(status__in=(Status.IN_PROGRESS, Status.DONE), started_on__lt=end).exclude(
-        finished_on__lt=end
+    # As the month's last day (or today, within the month): started by then and not finished by then,
+    # overdue when that day is past the due date; later changes do not count.
+    as_of = min(today, last)
+    open_then = items.filter(status__in=(Status.IN_PROGRESS, Status.DONE), started_on__lte=as_of).exclude(
+        finished_on__lte=as_of
     )
-    overdue = _rows(open_then.filter(due_on__lt=end))
+    overdue = _rows(open_then.filter(due_on__lt=as_of))
     running = open_then.count()
     spans = [item.days_taken for item in finished if item.days_taken is not None]
     average = f"，平均用时{sum(spans) / len(spans):.1f}天" if spans else ""
@@ -78,7 +79,7 @@ def monthly_summary(items, *, scope_name: str, year: int, month: int, today: dat
             Section("一、总体情况", [summary]),
             Section("二、分事项统计", tables=[_stats_table(stats)]),
             Section("三、本月办结事项", tables=[_table("本月办结事项", finished, done=True)]),
-            Section("四、逾期事项", tables=[_table("逾期事项", overdue, today=today)]),
+            Section("四、逾期事项", tables=[_table("逾期事项", overdue, today=as_of)]),
             Section("五、下月工作安排", blank_lines=4),
         ],
     )

@@ -13,8 +13,12 @@ from .models import AgencyItem, Category, ConstructionKind, Urgency
 
 
 class RequestForm(StyledFormMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none(), required=False)
-    project = forms.ModelChoiceField(label="相关项目", queryset=Project.objects.none(), required=False)
+    enterprise = forms.ModelChoiceField(
+        label="企业", queryset=Enterprise.objects.none(), required=False, empty_label="请选择企业"
+    )
+    project = forms.ModelChoiceField(
+        label="相关项目", queryset=Project.objects.none(), required=False, empty_label="（不涉及具体项目）"
+    )
     title = forms.CharField(label="诉求事项", max_length=200)
     description = forms.CharField(label="具体情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     category = forms.ChoiceField(label="类别", choices=[("", "请选择"), *Category.choices])
@@ -34,7 +38,9 @@ class RequestForm(StyledFormMixin, forms.Form):
 
 class AssignForm(StyledFormMixin, forms.Form):
     department = forms.CharField(label="承办部门", max_length=100, required=False)
-    assignee = forms.ModelChoiceField(label="承办人", queryset=get_user_model().objects.none(), required=False)
+    assignee = forms.ModelChoiceField(
+        label="承办人", queryset=get_user_model().objects.none(), required=False, empty_label="（只交办部门）"
+    )
     due_on = forms.DateField(label="交办时限")
     note = forms.CharField(label="交办意见", required=False, max_length=300)
 
@@ -89,7 +95,9 @@ class RateForm(StyledFormMixin, forms.Form):
 
 class ChecklistForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="项目类型", choices=[("", "请选择"), *ConstructionKind.choices])
-    agent = forms.ModelChoiceField(label="代办员", queryset=get_user_model().objects.none(), required=False)
+    agent = forms.ModelChoiceField(
+        label="代办员", queryset=get_user_model().objects.none(), required=False, empty_label="（暂不指定）"
+    )
     commitment = forms.BooleanField(label="按承诺制办理", required=False)
 
     def __init__(self, *args, agents, **kwargs):
@@ -100,7 +108,9 @@ class ChecklistForm(StyledFormMixin, forms.Form):
 
 class AgencyItemForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label="状态", choices=AgencyItem.Status.choices)
-    agent = forms.ModelChoiceField(label="代办员", queryset=get_user_model().objects.none(), required=False)
+    agent = forms.ModelChoiceField(
+        label="代办员", queryset=get_user_model().objects.none(), required=False, empty_label="（暂不指定）"
+    )
     started_on = forms.DateField(label="启动日期", required=False)
     finished_on = forms.DateField(label="办结日期", required=False)
     commitment = forms.BooleanField(label="承诺制", required=False)

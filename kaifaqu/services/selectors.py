@@ -115,7 +115,7 @@ def stats_by_zone(requests: QuerySet[ServiceRequest], *, zones, today, period) -
     return rows
 
 
-STATS_HEADERS = ("开发区", "受理", "办结", "逾期未办结", "办结率（%）", "平均办理天数", "满意率（%）")
+STATS_HEADERS = ("开发区", "受理", "期内办结", "逾期未办结", "办结率（%，期内受理的）", "平均办理天数", "满意率（%）")
 
 
 def stats_rows(by_zone: list[tuple], total: RequestStats):

@@ -18,12 +18,14 @@ from kaifaqu.core.uploads import validate_upload
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.zones.models import Zone
+from kaifaqu.zones.selectors import zone_members_with
 
 from .models import Category, RequestAttachment, RequestEvent, ServiceLevel, ServiceRequest, Urgency
 
 Status = ServiceRequest.Status
 Kind = RequestEvent.Kind
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "xls", "jpg", "jpeg", "png")
+UNSATISFIED = 2  # a rating of 1 or 2 of 5
 
 
 # --- who may do what --------------------------------------------------------------------------------
@@ -103,6 +105,14 @@ def request_file(
         )
         _event(request, Kind.FILE, user, f"{request.get_source_display()}，{request.get_category_display()}类")
         trail.record_create(user=user, instance=request)
+        if own:  # staff file what they already know of; an enterprise's own request must reach someone
+            notify(
+                handlers(request),
+                f"新诉求：{request.title}",
+                f"{enterprise.name}提出{request.get_category_display()}类诉求，"
+                f"办结时限{request.due_on:%Y年%m月%d日}，请交办。",
+                request,
+            )
     return request
 
 
@@ -161,12 +171,16 @@ def request_assign(
 
 
 def request_remind(*, user, request: ServiceRequest, note: str = "") -> ServiceRequest:
-    """催办: the assignee is reminded (the reminder is recorded, and sent by ``send_reminders``)."""
+    """催办: recorded, and the assignee gets it in the inbox at once (overdue ones are also sent daily by
+    ``send_reminders``)."""
     _ensure(can_handle(user, request.zone_id), "您没有催办该诉求的权限。")
     _ensure_open(request)
     if request.status == Status.RECEIVED:
         raise ValidationError("该诉求还没有交办，请先交办。")
-    return _step(request, user, Kind.REMIND, note.strip() or "请抓紧办理。")
+    text = note.strip() or "请抓紧办理。"
+    if request.assignee is not None and request.assignee != user:
+        notify([request.assignee], f"催办：{request.title}", f"{text}（办结时限{_deadline(request)}）", request)
+    return _step(request, user, Kind.REMIND, text)
 
 
 def request_escalate(*, user, request: ServiceRequest, leader: str, note: str = "") -> ServiceRequest:
@@ -228,6 +242,8 @@ def request_rate(*, user, request: ServiceRequest, satisfaction: int, comment: s
         raise ValidationError({"satisfaction": "满意度为 1 至 5 分。"})
     who = "企业评价" if is_requester(user, request) else "回访代录"
     text = f"{who}：{satisfaction}分。{comment.strip()}".strip()
+    if satisfaction <= UNSATISFIED:  # 不满意: those who handle the zone's requests should call back
+        notify(handlers(request), f"企业不满意：{request.title}", text, request)
     return _step(request, user, Kind.RATE, text, status=Status.RATED, satisfaction=satisfaction, feedback=comment[:300])
 
 
@@ -245,6 +261,19 @@ def _step(request: ServiceRequest, user, kind: str, note: str, due_on_event=None
 def _event(request: ServiceRequest, kind: str, user, note: str, due_on=None) -> RequestEvent:
     actor = user if getattr(user, "is_authenticated", False) else None
     return RequestEvent.objects.create(request=request, kind=kind, user=actor, note=note, due_on=due_on)
+
+
+def handlers(request: ServiceRequest) -> list:
+    """Who hears of a request nobody holds yet: the enterprise's 包联干部 if it has one, else the
+    zone's members who handle requests."""
+    if request.enterprise is not None and request.enterprise.liaison is not None:
+        return [request.enterprise.liaison]
+    return list(zone_members_with(request.zone, Perm.REQUEST_HANDLE))
+
+
+def _deadline(request: ServiceRequest) -> str:
+    day = min(day for day in (request.due_on, request.assigned_due_on) if day is not None)
+    return f"{day:%Y年%m月%d日}"
 
 
 def enterprise_users(request: ServiceRequest) -> list:

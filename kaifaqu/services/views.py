@@ -15,6 +15,7 @@ from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.views import FilteredListView, add_service_errors
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.indicators.forms import parse_period
+from kaifaqu.notifications.services import mark_read
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import zone_members_with
@@ -117,6 +118,7 @@ def assignees(zone: Zone):
 @login_required
 def request_detail(request, pk: int):
     item = _visible(request, pk)
+    mark_read(request.user, request.path)
     return render(request, "services/request_detail.html", _detail_context(request, item))
 
 

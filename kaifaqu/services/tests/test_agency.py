@@ -148,3 +148,21 @@ def test_a_refused_row_comes_back_as_typed(client, agent, project):
     assert "未保存" in html and "标为“无需办理”时请在备注中写明原因" in html
     record.refresh_from_db()
     assert (record.status, record.commitment, record.note) == ("pending", False, "")
+
+
+def test_an_item_due_on_the_months_last_day_is_not_overdue_that_month(agent, project):
+    [record, *_] = agency.checklist_create(user=agent, project=project, kind="equipment")  # 立项备案: 3 days
+    month_end = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    started = month_end - datetime.timedelta(days=3)
+    agency.item_update(user=agent, item=record, status="in_progress", started_on=started)
+    record.refresh_from_db()
+    assert record.due_on == month_end
+
+    def summary(year, month):
+        return monthly_summary(AgencyItem.objects.all(), scope_name="孝义经开区", year=year, month=month, today=TODAY)
+
+    assert summary(month_end.year, month_end.month).sections[0].paragraphs[0].endswith("正在办理1件，其中逾期0件。")
+    if TODAY.day > 1:  # in this month it is overdue, by the days since
+        this_month = summary(TODAY.year, TODAY.month)
+        assert this_month.sections[0].paragraphs[0].endswith("正在办理1件，其中逾期1件。")
+        assert this_month.sections[3].tables[0].rows[0][-1] == f"逾期{(TODAY - month_end).days}天"

@@ -170,12 +170,22 @@ def test_assigning_and_resolving_reach_the_people_concerned(liaison, pengfei_use
             user=liaison, request=request, department="", assignee=agent, due_on=request.due_on + datetime.timedelta(1)
         )
     services.request_assign(user=liaison, request=request, department="", assignee=agent, due_on=request.due_on)
+    services.request_remind(user=liaison, request=request, note="请今天回复")
     services.request_resolve(user=agent, request=request, resolution="已接通")
+    services.request_rate(user=pengfei_user, request=request, satisfaction=2, comment="拖了很久")
     inbox = [(message.user.username, message.subject) for message in InboxMessage.objects.order_by("pk")]
+    title = "厂区道路未硬化，雨天运输困难"
+    # The enterprise's own request reaches the zone's handlers (no 包联干部 is set); 不满意 does too.
     assert inbox == [
-        ("xiaoyi-agent", "交办诉求：厂区道路未硬化，雨天运输困难"),
-        ("pengfei", "诉求已办结：厂区道路未硬化，雨天运输困难"),
+        ("xiaoyi-agent", f"新诉求：{title}"),
+        ("xiaoyi-liaison", f"新诉求：{title}"),
+        ("xiaoyi-agent", f"交办诉求：{title}"),
+        ("xiaoyi-agent", f"催办：{title}"),
+        ("pengfei", f"诉求已办结：{title}"),
+        ("xiaoyi-agent", f"企业不满意：{title}"),
+        ("xiaoyi-liaison", f"企业不满意：{title}"),
     ]
+    assert InboxMessage.objects.get(subject=f"催办：{title}").body.startswith("请今天回复（办结时限")
 
 
 def test_the_stats_page_lists_every_zone_refuses_a_bad_month_and_exports(
@@ -200,6 +210,27 @@ def test_the_stats_page_lists_every_zone_refuses_a_bad_month_and_exports(
     exported = client.get("/requests/stats/", {"period": "2026-03", "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert table[0][:4] == ["开发区", "受理", "办结", "逾期未办结"]
+    assert table[0][:4] == ["开发区", "受理", "期内办结", "逾期未办结"]
     assert [row[:3] for row in table[1:]] == [["屯留经开区", 0, 0], ["孝义经开区", 2, 0], ["合计", 2, 0]]
     assert table[2][4] == 0  # 办结率 0.0%: none of the two closed yet
+
+
+def test_opening_a_request_reads_its_messages_and_a_hidden_one_is_a_chinese_404(
+    client, liaison, pengfei_user, xiaoyi_enterprise, tunliu, admin_user
+):
+    from kaifaqu.notifications.models import InboxMessage
+
+    request = file(pengfei_user, xiaoyi_enterprise)
+    assert InboxMessage.objects.get(user=liaison).read_at is None
+    client.force_login(liaison)
+    client.get(f"/requests/{request.pk}/")
+    assert InboxMessage.objects.get(user=liaison).read_at is not None
+
+    other = ServiceRequest.objects.create(
+        zone=tunliu, title="屯留用地", category="land", received_on=TODAY, due_on=TODAY
+    )
+    client.force_login(pengfei_user)
+    hidden = client.get(f"/requests/{other.pk}/")
+    assert hidden.status_code == 404 and "未找到该记录，或您无权查看" in hidden.content.decode()
+    nowhere = client.get("/no-such-page/")
+    assert nowhere.status_code == 404 and "该页面或记录不存在" in nowhere.content.decode()
