@@ -370,43 +370,35 @@ def province_summary(
 def _month_figures(
     reports: QuerySet[IndicatorReport], *, year: int, month: int, zone_ids: list[int], region_codes: list[str]
 ) -> tuple[dict[tuple[int, int], Stored], dict[tuple[str, int], Stored]]:
-    """The zones' and the offices' own (全市、全省) figures of the month as bare columns, still as text:
-    a figure is made Decimal once, where it is computed (``_figure``).
+    """The zones' and the offices' own (全市、全省) figures of the month, in one query of bare columns,
+    still as text: a figure is made Decimal once, where it is computed (``_figure``).
 
     Where a figure came without 上年同期 or a growth, last year's own report of the same month
     (loaded from past years' tables) is its base."""
+    wanted = reports.filter(month=month, year__in=(year, year - 1)).filter(
+        Q(zone_id__in=zone_ids) | Q(zone__isnull=True, region_id__in=region_codes)
+    )
+    texts = {f"{name}_text": Cast(name, CharField()) for name in ("value", "last_year", "growth_pct")}
+    rows = (
+        IndicatorValue.objects.filter(report__in=wanted)
+        .annotate(**texts)
+        .values_list("report__year", "report__zone_id", "report__region_id", "indicator_id", *texts)
+    )
     by_zone: dict[tuple[int, int], Stored] = {}
     by_office: dict[tuple[str, int], Stored] = {}
-    owners = reports.filter(Q(zone_id__in=zone_ids) | Q(zone__isnull=True, region_id__in=region_codes), month=month)
-    for zone_id, region_code, indicator_id, value, last_year, growth in _figure_rows(
-        owners.filter(year=year), ("value", "last_year", "growth_pct")
-    ):
-        if zone_id is None:
+    before: dict[tuple, str] = {}  # (zone id or office code, indicator id) → last year's 本年累计
+    for report_year, zone_id, region_code, indicator_id, value, last_year, growth in rows.iterator(chunk_size=4000):
+        if report_year != year:
+            before[(zone_id or region_code, indicator_id)] = value
+        elif zone_id is None:
             by_office[(region_code, indicator_id)] = (value, last_year, growth)
         else:
             by_zone[(zone_id, indicator_id)] = (value, last_year, growth)
-    unbased = [
-        (stored, key)
-        for stored in (by_zone, by_office)
-        for key, (_, last_year, growth) in stored.items()
-        if last_year is None and growth is None
-    ]
-    if unbased:
-        before = {
-            (zone_id or region_code, indicator_id): value
-            for zone_id, region_code, indicator_id, value in _figure_rows(owners.filter(year=year - 1), ("value",))
-        }
-        for stored, key in unbased:
-            if (found := before.get(key)) is not None:
-                stored[key] = (stored[key][0], found, None)
+    for stored in (by_zone, by_office):
+        for key, (value, last_year, growth) in stored.items():
+            if last_year is None and growth is None and key in before:
+                stored[key] = (value, before[key], None)
     return by_zone, by_office
-
-
-def _figure_rows(wanted: QuerySet[IndicatorReport], columns: tuple[str, ...]):
-    """(zone id, office code, indicator id, *columns as text) of the values of the reports ``wanted``."""
-    texts = {f"{name}_text": Cast(name, CharField()) for name in columns}
-    rows = IndicatorValue.objects.filter(report__in=wanted).annotate(**texts)
-    return rows.values_list("report__zone_id", "report__region_id", "indicator_id", *texts).iterator(chunk_size=4000)
 
 
 # Figures are read as text and made Decimal where computed: Django's per-value decimal converters

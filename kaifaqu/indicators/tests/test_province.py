@@ -169,8 +169,7 @@ def test_a_constant_number_of_queries(province_data, django_assert_max_num_queri
     with django_assert_max_num_queries(len(few.captured_queries)):
         summary = summarize(shanxi)
     assert len(summary.zones) == 10 and len(summary.cities) == 4
-    # Indicators, zones, cities, the month's figures, last year's (for figures without a base), targets.
-    assert len(few.captured_queries) <= 6
+    assert len(few.captured_queries) <= 5
 
 
 def test_targets_count_towards_completion(province_data):
