@@ -32,7 +32,7 @@ def write_docx(content: ReportContent) -> bytes:
     _title(document, content.title, size=22)
     _line(document, content.subtitle, font=BODY_FONT, size=16, center=True)
     for section in content.sections:
-        _line(document, section.heading, font=HEADING_FONT, size=16, indent=True)
+        _line(document, section.heading, font=HEADING_FONT, size=16, indent=True, outline=0)
         for text in section.paragraphs:
             _line(document, text, font=BODY_FONT, size=16, indent=True)
         for chart in section.charts:
@@ -41,7 +41,8 @@ def write_docx(content: ReportContent) -> bytes:
             picture.add_run().add_picture(io.BytesIO(chart.png), width=Cm(15))
             _line(document, chart.title, font=TABLE_FONT, size=10.5, center=True)
         for table in section.tables:
-            _table(document, table)
+            # A table that is the whole section (“二、上周办结事项”) needs no caption saying so again.
+            _table(document, table, caption=not section.heading.endswith(table.title))
         for _ in range(section.blank_lines):
             _line(document, "", font=BODY_FONT, size=16, indent=True)
     buffer = io.BytesIO()
@@ -100,7 +101,9 @@ def _title(document, text: str, *, size: float) -> None:
     _font(paragraph.add_run(text), TITLE_FONT, size)
 
 
-def _line(document, text: str, *, font: str, size: float, center: bool = False, indent: bool = False) -> None:
+def _line(
+    document, text: str, *, font: str, size: float, center: bool = False, indent: bool = False, outline=None
+) -> None:
     paragraph = document.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -108,10 +111,15 @@ def _line(document, text: str, *, font: str, size: float, center: bool = False, 
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
     _spacing(paragraph)
     _font(paragraph.add_run(text), font, size)
+    if outline is not None:  # a heading in Word's and WPS's navigation pane, in the body's own look
+        level = OxmlElement("w:outlineLvl")  # last in pPr: after spacing, ind and jc, as the schema orders them
+        level.set(qn("w:val"), str(outline))
+        paragraph._p.get_or_add_pPr().append(level)
 
 
-def _table(document, table: Table) -> None:
-    _line(document, table.title, font=HEADING_FONT, size=12, center=True)
+def _table(document, table: Table, *, caption: bool = True) -> None:
+    if caption:
+        _line(document, table.title, font=HEADING_FONT, size=12, center=True)
     if not table.rows:
         _line(document, table.note or "无。", font=BODY_FONT, size=14, indent=True)
         return

@@ -166,3 +166,19 @@ def test_an_item_due_on_the_months_last_day_is_not_overdue_that_month(agent, pro
         this_month = summary(TODAY.year, TODAY.month)
         assert this_month.sections[0].paragraphs[0].endswith("正在办理1件，其中逾期1件。")
         assert this_month.sections[3].tables[0].rows[0][-1] == f"逾期{(TODAY - month_end).days}天"
+
+
+def test_the_documents_headings_show_in_words_navigation_and_are_not_repeated(agent, project):
+    from docx.oxml.ns import qn
+
+    agency.checklist_create(user=agent, project=project, kind="equipment")
+    content = weekly_report(
+        AgencyItem.objects.all(), who="李代办", monday=TODAY - datetime.timedelta(days=TODAY.weekday())
+    )
+    document = docx.Document(io.BytesIO(write_docx(content)))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    outlined = [
+        p.text for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:outlineLvl")) is not None
+    ]
+    assert outlined == [section.heading for section in content.sections]
+    assert "上周办结事项" not in texts and "二、上周办结事项" in texts
