@@ -203,6 +203,9 @@ def item_update(request, pk: int):
             problem = exc
         else:
             messages.success(request, f"“{item.approval_type.name}”已更新为{item.get_status_display()}。")
+            data = form.cleaned_data
+            if item.started_on is None and data.get("started_on"):
+                messages.info(request, f"{item.get_status_display()}的事项不记录启动日期，填写的日期未保存。")
             return redirect(f"{reverse('agency:project', args=[item.project_id])}#item-{item.pk}")
     if isinstance(problem, PermissionDenied):
         raise problem

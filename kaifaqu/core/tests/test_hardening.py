@@ -176,3 +176,23 @@ def test_favicon_is_served_locally(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith(".svg")
     assert "kaifaqu/favicon" in response["Location"]
+
+
+def test_a_refusal_is_logged_in_one_line_without_its_traceback(client, xiaoyi_staff, caplog):
+    import logging
+    import sys
+
+    from kaifaqu.core.log_filters import RefusalsWithoutTraceback
+
+    client.force_login(xiaoyi_staff)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/indicators/catalogue/new/").status_code == 403
+    [record] = [record for record in caplog.records if record.name == "django.request"]
+    # Django attaches the PermissionDenied; the console handler's filter has already dropped it.
+    assert record.status_code == 403 and "Forbidden" in record.getMessage() and record.exc_info is None
+    try:
+        raise RuntimeError("数据库连接中断")
+    except RuntimeError:
+        fault = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), None)
+        fault.exc_info, fault.status_code = sys.exc_info(), 500
+    assert RefusalsWithoutTraceback().filter(fault) and fault.exc_info is not None  # a fault keeps its traceback

@@ -182,3 +182,17 @@ def test_the_documents_headings_show_in_words_navigation_and_are_not_repeated(ag
     ]
     assert outlined == [section.heading for section in content.sections]
     assert "上周办结事项" not in texts and "二、上周办结事项" in texts
+
+
+def test_a_date_that_is_not_kept_is_said_so(client, agent, project):
+    [record, *_] = agency.checklist_create(user=agent, project=project, kind="equipment")
+    client.force_login(agent)
+    prefix = f"i{record.pk}"
+    page = client.post(
+        f"/agency/items/{record.pk}/",
+        {f"{prefix}-status": "pending", f"{prefix}-started_on": "2026-03-01"},
+        follow=True,
+    )
+    assert "未启动的事项不记录启动日期，填写的日期未保存" in page.content.decode()
+    record.refresh_from_db()
+    assert record.started_on is None
