@@ -16,7 +16,7 @@ KINDS = {
     "docx": ("Word 文档", ZIP),
     "xls": ("Excel 97-2003 工作簿", OLE),
     "csv": ("CSV 文本", None),
-    "pdf": ("PDF 文档", b"%PDF"),
+    "pdf": ("PDF文档", b"%PDF"),
     "jpg": ("JPEG 图片", b"\xff\xd8\xff"),
     "jpeg": ("JPEG 图片", b"\xff\xd8\xff"),
     "png": ("PNG 图片", b"\x89PNG"),

@@ -102,6 +102,11 @@ def add_service_errors(form, error: ValidationError) -> None:
                 label = _field_label(form, field)
                 message = f"{label}：{message}" if label else message
             form.add_error(target, message)
+        if target is not None:  # marked red like the form's own errors (those are marked in full_clean)
+            widget = form.fields[target].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
 
 
 def _field_label(form, field: str) -> str:

@@ -72,8 +72,9 @@ class ApprovalTypeForm(ServiceModelForm):
     class Meta:
         model = ApprovalType
         fields = ["name", "standard_days", "kinds", "department", "order", "active"]
+        labels = {"standard_days": "承诺办理时限（天）"}
         help_texts = {
-            "standard_days": "事项启动后按此天数计算应办结日期",
+            "standard_days": "事项启动后按此天数（自然日）计算应办结日期",
             "order": "代办清单按此从小到大排列",
             "active": "停用的事项不再列入新生成的代办清单，已有的代办事项不受影响",
         }

@@ -3,6 +3,7 @@ overdue, who may change them, statistics per approval type, and the two document
 
 import datetime
 import io
+import re
 
 import docx
 import pytest
@@ -145,6 +146,7 @@ def test_a_refused_row_comes_back_as_typed(client, agent, project):
     row = html[html.index(f'id="item-{record.pk}"') :]
     row = row[: row.index("</tr>")]
     assert "data-refused" in row and 'value="not_needed" selected' in row and "checked" in row
+    assert re.search(rf'<input[^>]*name="{prefix}-note"[^>]*is-invalid|is-invalid[^>]*name="{prefix}-note"', row)
     assert "未保存" in html and "标为“无需办理”时请在备注中写明原因" in html
     record.refresh_from_db()
     assert (record.status, record.commitment, record.note) == ("pending", False, "")
