@@ -30,16 +30,25 @@ WIDTH_SAMPLE = 200
 MIN_WIDTH, MAX_WIDTH = 6, 50
 
 
+Sheet = tuple[str, Sequence[str], Iterable[Sequence]]  # (sheet title, headers, rows)
+
+
 def export_response(
-    *, title: str, headers: Sequence[str], rows: Iterable[Sequence], file_format: str = "xlsx"
+    *,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    file_format: str = "xlsx",
+    more_sheets: Sequence[Sheet] = (),
 ) -> HttpResponse:
+    """``more_sheets`` go after the first in an xlsx (a CSV holds the first table only)."""
     filename = f"{title}-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
     if file_format == "csv":
         response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _disposition(filename)
         return response
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    write_xlsx(handle, title=title, headers=headers, rows=rows)
+    write_xlsx(handle, title=title, headers=headers, rows=rows, more_sheets=more_sheets)
     handle.seek(0)
     return FileResponse(
         handle,
@@ -49,9 +58,20 @@ def export_response(
     )
 
 
-def write_xlsx(handle, *, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Stream ``rows`` into an xlsx workbook written to ``handle``; returns the row count."""
+def write_xlsx(
+    handle, *, title: str, headers: Sequence[str], rows: Iterable[Sequence], more_sheets: Sequence[Sheet] = ()
+) -> int:
+    """Stream ``rows`` (then any further sheets) into an xlsx workbook written to ``handle``; returns the
+    first sheet's row count."""
     workbook = Workbook(write_only=True)
+    count = _write_sheet(workbook, title, headers, rows)
+    for sheet_title, sheet_headers, sheet_rows in more_sheets:
+        _write_sheet(workbook, sheet_title, sheet_headers, sheet_rows)
+    workbook.save(handle)
+    return count
+
+
+def _write_sheet(workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
     sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)
     header_cells = []
@@ -72,7 +92,6 @@ def write_xlsx(handle, *, title: str, headers: Sequence[str], rows: Iterable[Seq
         if count > MAX_ROWS:
             raise ValueError(f"导出行数超过 Excel 上限（{MAX_ROWS} 行），请缩小筛选范围。")
         sheet.append(row)
-    workbook.save(handle)
     return count
 
 

@@ -118,6 +118,22 @@ def stats_by_zone(requests: QuerySet[ServiceRequest], *, zones, today, period) -
 STATS_HEADERS = ("开发区", "受理", "期内办结", "逾期未办结", "办结率（%，期内受理的）", "平均办理天数", "满意率（%）")
 
 
+CATEGORY_HEADERS = ("类别", "受理", "期内办结", "逾期未办结")
+STATS_NOTES = (
+    ("受理", "期间内受理的诉求"),
+    ("期内办结", "期间内办结的诉求（含以前受理的）"),
+    ("办结率", "期间内受理的诉求中至今已办结的比例，所以与期内办结可以不一致"),
+    ("平均办理天数", "期间内办结的诉求从受理到办结的平均天数"),
+    ("满意率", "期间内办结并评价的诉求中 4 分及以上的比例"),
+    ("逾期未办结", "至今仍未办结且已过办结时限或交办时限的诉求"),
+)
+
+
+def category_rows(total: RequestStats):
+    for label, row in total.by_category.items():
+        yield [label, row["received"], row["resolved"], row["overdue"]]
+
+
 def stats_rows(by_zone: list[tuple], total: RequestStats):
     """The by-zone table as exported, with the 合计 row the offices add at the bottom."""
     for zone, stats in [*by_zone, ("合计", total)]:

@@ -25,8 +25,11 @@ from .filters import RequestFilter
 from .forms import AssignForm, EscalateForm, NoteForm, RateForm, ReopenForm, RequestForm, ResolveForm
 from .models import RequestAttachment, ServiceRequest
 from .selectors import (
+    CATEGORY_HEADERS,
     LEDGER_HEADERS,
     STATS_HEADERS,
+    STATS_NOTES,
+    category_rows,
     ledger_rows,
     overdue_days,
     request_stats,
@@ -247,7 +250,15 @@ def stats(request):
     by_zone = stats_by_zone(requests, zones=zones, today=today, period=period)
     label = f"{period[0]}年{period[1]}月" if period else "全部"
     if request.GET.get("export") == "xlsx":
-        return export_response(title=f"企业诉求统计（{label}）", headers=STATS_HEADERS, rows=stats_rows(by_zone, total))
+        return export_response(
+            title=f"企业诉求统计（{label}）",
+            headers=STATS_HEADERS,
+            rows=stats_rows(by_zone, total),
+            more_sheets=[
+                ("按类别", CATEGORY_HEADERS, category_rows(total)),
+                ("指标说明", ("指标", "口径"), STATS_NOTES),
+            ],
+        )
     context = {
         "period": f"{period[0]}-{period[1]:02d}" if period else "",
         "period_label": label,

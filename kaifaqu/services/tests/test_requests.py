@@ -208,7 +208,14 @@ def test_the_stats_page_lists_every_zone_refuses_a_bad_month_and_exports(
     assert "月份“2026-13”不对，应为 YYYY-MM" in wrong.content.decode() and "zones" not in wrong.context
 
     exported = client.get("/requests/stats/", {"period": "2026-03", "export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active
+    workbook = load_workbook(io.BytesIO(b"".join(exported.streaming_content)))
+    assert workbook.sheetnames[1:] == ["按类别", "指标说明"]
+    assert [[cell.value for cell in row] for row in workbook["按类别"].iter_rows()] == [
+        ["类别", "受理", "期内办结", "逾期未办结"],
+        ["资金", 1, 0, 1],  # filed in March and still open: overdue by now
+        ["水电路气", 1, 0, 1],
+    ]
+    sheet = workbook.worksheets[0]
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert table[0][:4] == ["开发区", "受理", "期内办结", "逾期未办结"]
     assert [row[:3] for row in table[1:]] == [["屯留经开区", 0, 0], ["孝义经开区", 2, 0], ["合计", 2, 0]]
