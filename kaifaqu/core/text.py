@@ -13,3 +13,8 @@ def clean_code(value: str | None) -> str:
     if not value:
         return ""
     return "".join(to_half_width(value).split()).upper()
+
+
+def cn_date(day) -> str:
+    """``2026年12月5日``: the way Chinese documents write a date, without leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"

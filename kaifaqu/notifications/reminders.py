@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaifaqu.core.scoping import Perm
+from kaifaqu.core.text import cn_date
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.reporting import WAITING, due_on, month_before
 from kaifaqu.projects.models import Milestone
@@ -104,7 +105,7 @@ def _office_digests(today: datetime.date, reminders: list[Reminder]):
             zone=None,
             office=office,
             subject=f"逾期事项汇总：{office.region.name}{today.month}月{today.day}日",
-            body=f"截至{today:%Y年%m月%d日}，{len(counts)}个开发区有逾期事项：\n" + "\n".join(lines),
+            body=f"截至{cn_date(today)}，{len(counts)}个开发区有逾期事项：\n" + "\n".join(lines),
             link="/requests/?overdue=true",
         )
 
@@ -118,7 +119,7 @@ def _overdue_agency_items(today: datetime.date):
             zone=project.zone,
             subject=f"代办逾期：{project.name} {item.approval_type.name}",
             body=f"{project.zone.display_name}项目“{project.name}”的{item.approval_type.name}应于"
-            f"{item.due_on:%Y年%m月%d日}办结，目前仍在办理中。",
+            f"{cn_date(item.due_on)}办结，目前仍在办理中。",
             link=f"/agency/projects/{project.pk}/",
             users=[item.agent] if item.agent else _zone_users(project.zone, Perm.PROJECT_CHANGE),
         )
@@ -132,7 +133,7 @@ def _overdue_requests(today: datetime.date):
             key=f"request:{request.pk}:{today.isoformat()}",
             zone=request.zone,
             subject=f"诉求逾期：{request.title}",
-            body=f"{request.zone.display_name}企业诉求“{request.title}”{who}办结时限为{request.due_on:%Y年%m月%d日}，"
+            body=f"{request.zone.display_name}企业诉求“{request.title}”{who}办结时限为{cn_date(request.due_on)}，"
             f"目前{request.get_status_display()}，请抓紧办理。",
             link=f"/requests/{request.pk}/",
             users=users,
@@ -147,7 +148,7 @@ def _overdue_milestones(today: datetime.date):
             key=f"milestone:{milestone.pk}:{year}-W{week:02d}",
             zone=project.zone,
             subject=f"节点逾期：{project.name} {milestone.name}",
-            body=f"{project.zone.display_name}项目“{project.name}”的节点“{milestone.name}”计划{milestone.planned_on:%Y年%m月%d日}"
+            body=f"{project.zone.display_name}项目“{project.name}”的节点“{milestone.name}”计划{cn_date(milestone.planned_on)}"
             f"完成，尚未完成{f'（责任人：{milestone.owner}）' if milestone.owner else ''}。",
             link=f"/projects/{project.pk}/",
         )
@@ -172,7 +173,7 @@ def _overdue_reports(today: datetime.date):
             zone=zone,
             subject=f"月报逾期：{zone.display_name}{year}年1-{month}月",
             body=f"{zone.display_name}{year}年1-{month}月主要经济指标月报已过报送截止日期"
-            f"（{due_on(city, year, month):%Y年%m月%d日}），请尽快填报。",
+            f"（{cn_date(due_on(city, year, month))}），请尽快填报。",
             link=f"/indicators/fill/?zone={zone.pk}&period={year}-{month:02d}",
             users=_zone_users(zone, Perm.INDICATOR_REPORT),
         )

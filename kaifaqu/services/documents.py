@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from kaifaqu.core.text import cn_date
 from kaifaqu.reports.content import ReportContent, Section, Table
 
 from .models import AgencyItem
@@ -42,7 +43,7 @@ def weekly_report(items, *, who: str, monday: datetime.date) -> ReportContent:
     )
     return ReportContent(
         title=f"{who}全代办工作周报",
-        subtitle=f"（{monday:%Y年%m月%d日}）",
+        subtitle=f"（{cn_date(monday)}）",
         sections=[
             Section("一、总体情况", [summary]),
             Section("二、上周办结事项", tables=[_table("上周办结事项", finished, done=True)]),

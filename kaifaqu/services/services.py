@@ -14,6 +14,7 @@ from django.db import transaction
 
 from kaifaqu.audit import trail
 from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.text import cn_date
 from kaifaqu.core.uploads import validate_upload
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.projects.models import Project, local_today
@@ -110,7 +111,7 @@ def request_file(
                 handlers(request),
                 f"新诉求：{request.title}",
                 f"{enterprise.name}提出{request.get_category_display()}类诉求，"
-                f"办结时限{request.due_on:%Y年%m月%d日}，请交办。",
+                f"办结时限{cn_date(request.due_on)}，请交办。",
                 request,
             )
     return request
@@ -150,18 +151,18 @@ def request_assign(
     if due_on < local_today():
         errors["due_on"] = "交办时限不能早于今天。"
     elif request.due_on >= local_today() and due_on > request.due_on:
-        errors["due_on"] = f"交办时限不能晚于诉求的办结时限（{request.due_on:%Y年%m月%d日}）。"
+        errors["due_on"] = f"交办时限不能晚于诉求的办结时限（{cn_date(request.due_on)}）。"
     if errors:
         raise ValidationError(errors)
     person = (assignee.get_full_name() or assignee.username) if assignee is not None else ""
     who = "、".join(part for part in (department.strip(), person) if part)
     if assignee is not None and assignee != user:
-        notify([assignee], f"交办诉求：{request.title}", f"请于{due_on:%Y年%m月%d日}前办结。{note}".strip(), request)
+        notify([assignee], f"交办诉求：{request.title}", f"请于{cn_date(due_on)}前办结。{note}".strip(), request)
     return _step(
         request,
         user,
         Kind.ASSIGN,
-        f"交办{who}，{due_on:%Y年%m月%d日}前办结。{note}".strip(),
+        f"交办{who}，{cn_date(due_on)}前办结。{note}".strip(),
         status=Status.ASSIGNED,
         assignee_department=department.strip(),
         assignee=assignee,
@@ -273,7 +274,7 @@ def handlers(request: ServiceRequest) -> list:
 
 def _deadline(request: ServiceRequest) -> str:
     day = min(day for day in (request.due_on, request.assigned_due_on) if day is not None)
-    return f"{day:%Y年%m月%d日}"
+    return f"{cn_date(day)}"
 
 
 def enterprise_users(request: ServiceRequest) -> list:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kaifaqu.core.export import export_response
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
+from kaifaqu.core.text import cn_date
 from kaifaqu.core.views import FilteredListView, add_service_errors
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.indicators.forms import parse_period
@@ -98,7 +99,7 @@ def request_create(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"诉求“{filed.title}”已受理，办结时限 {filed.due_on:%Y年%m月%d日}。")
+            messages.success(request, f"诉求“{filed.title}”已受理，办结时限 {cn_date(filed.due_on)}。")
             return redirect("services:detail", pk=filed.pk)
     status = 400 if form.errors else 200
     return render(

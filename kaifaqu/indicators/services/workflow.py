@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kaifaqu.audit import trail
 from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.text import cn_date
 from kaifaqu.projects.models import local_today
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Unit, Zone
@@ -134,7 +135,7 @@ def deadline_set(*, user, region: Region, year: int, month: int, day: datetime.d
         region=region, year=year, month=month, defaults={"due_on": day}
     )
     trail.record_event(
-        action="update", user=user, instance=deadline, note=f"报送期限 {year}年{month}月：{day:%Y年%m月%d日}"
+        action="update", user=user, instance=deadline, note=f"报送期限 {year}年{month}月：{cn_date(day)}"
     )
     return deadline
 
