@@ -45,7 +45,7 @@ def test_a_request_from_filing_to_rating(people, login, page, live_server):
     assign.get_by_label("交办时限").fill((datetime.date.today() + datetime.timedelta(days=3)).isoformat())
     assign.get_by_role("button", name="交办").click()
     expect(page.get_by_test_id("status")).to_have_text("办理中")
-    expect(page.get_by_test_id("assignee")).to_contain_text("规划建设局 李代办")
+    expect(page.get_by_test_id("assignee")).to_contain_text("规划建设局、李代办")
 
     page.context.clear_cookies()
     login("xiaoyi-agent")
