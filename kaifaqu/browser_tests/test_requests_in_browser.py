@@ -37,8 +37,12 @@ def test_a_request_from_filing_to_rating(people, login, page, live_server):
 
     page.context.clear_cookies()
     login("xiaoyi-liaison")
+    # The enterprise's own request reached the zone's handlers: one unread message in the bell,
+    # read once the request is opened.
+    expect(page.get_by_test_id("inbox-link").locator(".badge")).to_have_text("1")
     page.get_by_role("link", name="企业诉求").click()
     page.get_by_role("link", name="厂区门前道路未硬化，雨天重车无法通行").click()
+    expect(page.get_by_test_id("inbox-link").locator(".badge")).to_have_count(0)
     assign = page.get_by_test_id("step-assign")
     assign.get_by_label("承办部门").fill("规划建设局")
     assign.get_by_label("承办人").select_option(label="李代办")
