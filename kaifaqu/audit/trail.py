@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from functools import cache
 from typing import Any, NamedTuple
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from kaifaqu.core.scoping import scope_for
@@ -120,6 +120,21 @@ def record_update(*, user, instance: models.Model, before: dict[str, Any], note:
     if not changes:
         return None
     return _write(user, AuditEntry.Action.UPDATE, instance, changes, note)
+
+
+def save_recorded(*, user, instance: models.Model, full_clean: bool = False) -> models.Model:
+    """Save a new or changed record with its one entry (created, or the fields changed), in one transaction."""
+    created = instance.pk is None
+    with transaction.atomic():
+        before = {} if created else stored_snapshot(instance)
+        if full_clean:
+            instance.full_clean()
+        instance.save()
+        if created:
+            record_create(user=user, instance=instance)
+        else:
+            record_update(user=user, instance=instance, before=before)
+    return instance
 
 
 def record_delete(*, user, instance: models.Model, note: str = "") -> AuditEntry | None:

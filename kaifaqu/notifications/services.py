@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from kaifaqu.audit import trail
 from kaifaqu.core.scoping import Perm, scope_for
@@ -40,19 +39,7 @@ def channel_save(*, user, channel: Channel) -> Channel:
         errors["address"] = problem
     if errors:
         raise ValidationError(errors)
-    return _store(user, channel)
-
-
-def _store(user, channel: Channel) -> Channel:
-    created = channel.pk is None
-    with transaction.atomic():
-        before = {} if created else trail.stored_snapshot(channel)
-        channel.save()
-        if created:
-            trail.record_create(user=user, instance=channel)
-        else:
-            trail.record_update(user=user, instance=channel, before=before)
-    return channel
+    return trail.save_recorded(user=user, instance=channel)
 
 
 def channel_pause(*, user, channel: Channel, active: bool) -> Channel:
@@ -61,7 +48,8 @@ def channel_pause(*, user, channel: Channel, active: bool) -> Channel:
     if unit is None or channel.unit_id != unit.pk:
         raise PermissionDenied("只有本单位的系统管理员可以停用或启用通知渠道。")
     channel.active = active
-    return _store(user, channel)  # no address check: a robot set up before a rule changed can still be paused
+    # No address check: a robot set up before a rule changed can still be paused.
+    return trail.save_recorded(user=user, instance=channel)
 
 
 def channel_delete(*, user, channel: Channel) -> None:

@@ -119,16 +119,7 @@ def approval_type_save(*, user, approval_type: ApprovalType) -> ApprovalType:
         raise ValidationError(errors)
     kinds = set(approval_type.kinds)
     approval_type.kinds = [kind for kind in ConstructionKind.values if kind in kinds]
-    created = approval_type.pk is None
-    before = {} if created else trail.stored_snapshot(approval_type)
-    with transaction.atomic():
-        approval_type.full_clean()
-        approval_type.save()
-        if created:
-            trail.record_create(user=user, instance=approval_type)
-        else:
-            trail.record_update(user=user, instance=approval_type, before=before)
-    return approval_type
+    return trail.save_recorded(user=user, instance=approval_type, full_clean=True)
 
 
 def _approval_errors(approval_type: ApprovalType) -> dict[str, str]:

@@ -54,7 +54,6 @@ def indicator_save(*, user, indicator: Indicator) -> Indicator:
     if not can_edit_catalogue(user):
         raise PermissionDenied("只有市、省主管部门的审核人员可以维护指标目录。")
     created = indicator.pk is None
-    before = {} if created else trail.stored_snapshot(indicator)
     stored_unit = None if created else Indicator.objects.values_list("unit", flat=True).get(pk=indicator.pk)
     if stored_unit is not None and stored_unit != indicator.unit:
         reported = IndicatorValue.objects.filter(indicator=indicator).count()
@@ -65,11 +64,4 @@ def indicator_save(*, user, indicator: Indicator) -> Indicator:
                     "如需换单位，请新建指标并停用本指标。"
                 }
             )
-    with transaction.atomic():
-        indicator.full_clean()
-        indicator.save()
-        if created:
-            trail.record_create(user=user, instance=indicator)
-        else:
-            trail.record_update(user=user, instance=indicator, before=before)
-    return indicator
+    return trail.save_recorded(user=user, instance=indicator, full_clean=True)
