@@ -60,14 +60,18 @@ def dashboard(request):
             "total_yi": format_yi(figures.pipeline.total_investment, strip_zeros=True),
             "open_requests": open_requests,
             "overdue_requests": overdue_requests,
-            "requests_link": _requests_link(chosen["zone"]),
+            "requests_link": _requests_link(chosen["zone"], chosen["city"]),
         },
     )
 
 
-def _requests_link(zone) -> str:
-    """The request list as the card counts: everything not yet closed, in the zone chosen."""
-    query = {"status": "open"} | ({"zone": zone.pk} if zone is not None else {})
+def _requests_link(zone, city: str) -> str:
+    """The request list as the card counts: everything not yet closed, in the zone or city chosen."""
+    query = {"status": "open"}
+    if zone is not None:
+        query["zone"] = zone.pk
+    elif city:
+        query["city"] = city
     return f"{reverse('services:list')}?{urlencode(query)}"
 
 

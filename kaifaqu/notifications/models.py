@@ -66,6 +66,10 @@ class Delivery(models.Model):
 
     key = models.CharField("提醒", max_length=120, help_text="事项和周期，如 request:12:2026-11-30")
     channel = models.CharField("渠道", max_length=10)
+    # The unit's robot or mailbox it went to (none for a person's inbox or email): its page lists only its own.
+    target = models.ForeignKey(
+        Channel, verbose_name="通知渠道", null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
     recipient = models.CharField("接收方", max_length=200)
     subject = models.CharField("标题", max_length=200)
     status = models.CharField("状态", max_length=10, choices=Status.choices)

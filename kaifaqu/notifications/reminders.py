@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -189,8 +190,8 @@ def send_reminders(*, today: datetime.date, dry_run: bool = False) -> list[Line]
     channels = _active_channels()
     for reminder in due_reminders(today):
         unit = ("unit", reminder.office.pk) if reminder.office else ("zone", reminder.zone.pk)
-        for channel, recipient, send in _targets(reminder, channels.get(unit, [])):
-            lines.extend(_deliver(reminder, channel, recipient, send, dry_run))
+        for channel, recipient, target, send in _targets(reminder, channels.get(unit, [])):
+            lines.extend(_deliver(reminder, channel, recipient, target, send, dry_run))
     return lines
 
 
@@ -207,20 +208,21 @@ def _active_channels() -> dict[tuple[str, int], list[Channel]]:
 
 
 def _targets(reminder: Reminder, channels: list[Channel]):
-    """(channel, recipient, how to send) for each person and each of the zone's channels."""
+    """(channel, recipient, the unit's Channel or None, how to send) for each person and each of the unit's channels."""
     text = f"【开发区调度平台】{reminder.subject}\n{reminder.body}"
     for user in reminder.users:
-        yield INBOX, user.username, lambda user=user: _to_inbox(user, reminder)
+        yield INBOX, user.username, None, lambda user=user: _to_inbox(user, reminder)
         if user.email:
-            yield EMAIL, user.email, lambda user=user: send_email(user.email, reminder.subject, reminder.body)
+            yield EMAIL, user.email, None, lambda user=user: send_email(user.email, reminder.subject, reminder.body)
     for channel in channels:
         if channel.kind == Channel.Kind.EMAIL:
-            yield EMAIL, channel.address, lambda channel=channel: send_email(channel.address, reminder.subject, text)
+            yield EMAIL, channel.address, channel, partial(send_email, channel.address, reminder.subject, text)
         else:
             yield (
                 channel.kind,
                 channel.name,
-                lambda channel=channel: send_webhook(channel.kind, channel.address, channel.secret, text),
+                channel,
+                partial(send_webhook, channel.kind, channel.address, channel.secret, text),
             )
 
 
@@ -228,7 +230,7 @@ def _to_inbox(user, reminder: Reminder) -> None:
     InboxMessage.objects.create(user=user, subject=reminder.subject, body=reminder.body, link=reminder.link)
 
 
-def _deliver(reminder: Reminder, channel: str, recipient: str, send, dry_run: bool) -> list[Line]:
+def _deliver(reminder: Reminder, channel: str, recipient: str, target, send, dry_run: bool) -> list[Line]:
     delivery = Delivery.objects.filter(key=reminder.key, channel=channel, recipient=recipient).first()
     if delivery is not None and (
         delivery.status == Delivery.Status.SENT or delivery.attempts >= settings.KAIFAQU_DELIVERY_ATTEMPTS
@@ -236,7 +238,9 @@ def _deliver(reminder: Reminder, channel: str, recipient: str, send, dry_run: bo
         return []
     if dry_run:
         return [Line(channel, recipient, reminder.subject, "would-send")]
-    delivery = delivery or Delivery(key=reminder.key, channel=channel, recipient=recipient, subject=reminder.subject)
+    delivery = delivery or Delivery(
+        key=reminder.key, channel=channel, recipient=recipient, target=target, subject=reminder.subject
+    )
     delivery.attempts += 1
     try:
         with transaction.atomic():

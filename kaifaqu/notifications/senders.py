@@ -52,6 +52,7 @@ VENDOR_HOSTS = {  # each robot's own public host (and its subdomains)
     "dingtalk": ("oapi.dingtalk.com",),
     "feishu": ("open.feishu.cn", "open.larksuite.com"),
 }
+VENDOR_TOKENS = {"wecom": "key", "dingtalk": "access_token"}  # 飞书's token is in the path
 KIND_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
 
 
@@ -62,6 +63,8 @@ def webhook_address_problem(kind: str, url: str) -> str | None:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http") or not host:
         return "Webhook 地址应以 https:// 开头。"
+    if "…" in url:  # the page shows a stored address with its key cut to “…”: edited, it is no address
+        return "地址中的密钥部分已隐藏：不改地址请保持原样，更换机器人请填写完整的新地址。"
     listed = [name.lower().strip() for name in settings.KAIFAQU_WEBHOOK_HOSTS if name.strip()]
     if _under(host, listed):
         return None
@@ -73,6 +76,9 @@ def webhook_address_problem(kind: str, url: str) -> str | None:
         )
     if parts.scheme != "https":
         return "请使用 https:// 地址：机器人的密钥不能以明文传输。"
+    token = VENDOR_TOKENS.get(kind)
+    if token and token not in urllib.parse.parse_qs(parts.query):
+        return f"地址中缺少 {token}=…：请从群设置“添加机器人”复制完整的 Webhook 地址。"
     return None
 
 

@@ -37,8 +37,11 @@ def channel_save(*, user, channel: Channel) -> Channel:
         errors["address"] = f"请填写{channel.get_kind_display()}的 Webhook 地址（以 https:// 开头）。"
     elif problem := webhook_address_problem(channel.kind, channel.address):
         errors["address"] = problem
+    if Channel.objects.filter(unit=unit, name=channel.name.strip()).exclude(pk=channel.pk).exists():
+        errors["name"] = f"本单位已有名为“{channel.name.strip()}”的通知渠道，请换一个名称。"
     if errors:
         raise ValidationError(errors)
+    channel.name = channel.name.strip()
     return trail.save_recorded(user=user, instance=channel)
 
 

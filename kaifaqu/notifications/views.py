@@ -92,7 +92,7 @@ def channels(request):
         "unit": unit,
         "channels": unit.channels.all(),
         "form": form,
-        "recent": Delivery.objects.filter(recipient__in=unit.channels.values("name"))[:20],
+        "recent": Delivery.objects.filter(target__unit=unit).select_related("target")[:20],
     }
     return render(request, "notifications/channels.html", context, status=400 if form.errors else 200)
 

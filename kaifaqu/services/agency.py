@@ -72,9 +72,12 @@ def item_update(
     # 未启动 and 无需办理 have no dates; a start typed with them is not kept.
     item.started_on = None if status in (Status.PENDING, Status.NOT_NEEDED) else (started_on or today)
     item.finished_on = (finished_on or today) if status == Status.DONE else None
-    item.due_on = (
-        item.started_on + datetime.timedelta(days=item.approval_type.standard_days) if item.started_on else None
-    )
+    if item.started_on is None:
+        item.due_on = None
+    elif item.started_on != before["started_on"] or item.due_on is None:
+        # The due date is set when the item starts, by the catalogue's days then: a later change
+        # to the catalogue applies to items started afterwards, not to this one on its next save.
+        item.due_on = item.started_on + datetime.timedelta(days=item.approval_type.standard_days)
     with transaction.atomic():
         item.save()
         trail.record_update(user=user, instance=item, before=before)

@@ -71,7 +71,8 @@ class AgencyFilter(django_filters.FilterSet):
 
 def _state(item: AgencyItem) -> str:
     text = item.get_status_display()
-    return f"{text}（逾期）" if item.overdue_on(local_today()) else text
+    late = item.lateness(local_today())
+    return f"{text}（{'逾期' if late == '是' else late}）" if late else text
 
 
 AGENCY_COLUMNS = [
@@ -184,12 +185,13 @@ def checklist_create(request, pk: int):
     return redirect("agency:project", pk=project.pk)
 
 
-@require_POST
 @login_required
 def item_update(request, pk: int):
     item = get_visible_or_404(
         AgencyItem.objects.select_related("project", "project__zone", "approval_type"), request.user, pk=pk
     )
+    if request.method != "POST":  # the address a refused save leaves in the bar: back to the checklist
+        return redirect(f"{reverse('agency:project', args=[item.project_id])}#item-{item.pk}")
     form = AgencyItemForm(
         request.POST, prefix=f"i{item.pk}", agents=agents_of(item.project.zone), form_id=f"form-{item.pk}"
     )

@@ -72,7 +72,7 @@ def monthly_summary(items, *, scope_name: str, year: int, month: int, today: dat
         f"本月办结代办事项{len(finished)}件{average}，其中承诺制办理{commitment}件；"
         f"正在办理{running}件，其中逾期{len(overdue)}件。"
     )
-    stats = agency_stats(items.filter(started_on__lte=last), today=today)
+    stats = agency_stats(items.filter(started_on__lte=as_of), today=today, as_of=as_of)
     return ReportContent(
         title=f"{scope_name}全代办工作月度汇总",
         subtitle=f"（{year}年{month}月）",

@@ -24,11 +24,13 @@ class RequestFilter(django_filters.FilterSet):
         empty_label="全部状态",
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, label="类别", empty_label="全部类别")
+    # The 驾驶舱's 地市 (a city's code, 141100): its card links here with it.
+    city = django_filters.CharFilter(method="filter_city", widget=forms.HiddenInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="只看逾期", widget=forms.CheckboxInput)
 
     class Meta:
         model = ServiceRequest
-        fields = ["q", "zone", "status", "category", "overdue"]
+        fields = ["q", "zone", "status", "category", "overdue", "city"]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -40,6 +42,12 @@ class RequestFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.open() if value == OPEN else queryset.filter(status=value)
+
+    def filter_city(self, queryset, name, value):
+        code = value.strip()
+        return (
+            queryset.filter(zone__region__code__startswith=code[:4]) if code.isdigit() and len(code) == 6 else queryset
+        )
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(local_today()) if value else queryset

@@ -279,3 +279,16 @@ class AgencyItem(TimeStampedModel):
 
     def overdue_on(self, today: datetime.date) -> bool:
         return self.status == self.Status.IN_PROGRESS and self.due_on is not None and self.due_on < today
+
+    @property
+    def finished_late(self) -> bool:
+        """办结 after its due date (逾期办结): the commitment was missed even though it is done."""
+        return (
+            self.status == self.Status.DONE
+            and None not in (self.finished_on, self.due_on)
+            and self.finished_on > self.due_on
+        )
+
+    def lateness(self, today: datetime.date) -> str:
+        """The ledger's 是否逾期 cell."""
+        return "是" if self.overdue_on(today) else ("逾期办结" if self.finished_late else "")

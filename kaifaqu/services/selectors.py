@@ -219,22 +219,31 @@ class ApprovalFigures:
     avg_days: Decimal | None = None
 
 
-def agency_stats(items, *, today: datetime.date) -> list[ApprovalFigures]:
-    """Counts and average days (启动 to 办结) per approval type, for the items given (already scoped)."""
+def agency_stats(items, *, today: datetime.date, as_of: datetime.date | None = None) -> list[ApprovalFigures]:
+    """Counts and average days (启动 to 办结) per approval type, for the items given (already scoped):
+    as they stand today, or, with ``as_of`` (a month's last day), as they stood then by their dates."""
     from .models import AgencyItem, ApprovalType
 
+    Status = AgencyItem.Status
     rows = {t.pk: ApprovalFigures(t.name, t.standard_days) for t in ApprovalType.objects.all()}
     days: dict[int, list[int]] = {}
     for type_id, status, started, finished, due, commitment in items.values_list(
         "approval_type_id", "status", "started_on", "finished_on", "due_on", "commitment"
     ):
+        if as_of is None:
+            done, running, day = status == Status.DONE, status == Status.IN_PROGRESS, today
+        else:  # finished by then, or started and not yet finished then (无需办理 and 未启动 carry no dates)
+            done = status == Status.DONE and finished is not None and finished <= as_of
+            running = not done and status in (Status.DONE, Status.IN_PROGRESS) and started is not None
+            running = running and started <= as_of
+            day = as_of
         row = rows[type_id]
         row.total += 1
-        row.done += status == AgencyItem.Status.DONE
-        row.in_progress += status == AgencyItem.Status.IN_PROGRESS
-        row.overdue += status == AgencyItem.Status.IN_PROGRESS and due is not None and due < today
+        row.done += done
+        row.in_progress += running
+        row.overdue += running and due is not None and due < day
         row.commitment += commitment
-        if status == AgencyItem.Status.DONE and started and finished:
+        if done and started and finished:
             days.setdefault(type_id, []).append((finished - started).days)
     for type_id, spans in days.items():
         rows[type_id].avg_days = (Decimal(sum(spans)) / len(spans)).quantize(Decimal("0.1"), ROUND_HALF_UP)
@@ -275,6 +284,6 @@ def agency_rows(items, *, today: datetime.date):
             item.due_on,
             item.finished_on,
             item.days_taken,
-            "是" if item.overdue_on(today) else "",
+            item.lateness(today),
             item.note,
         ]

@@ -229,8 +229,9 @@ def request_reopen(*, user, request: ServiceRequest, reason: str) -> ServiceRequ
     if not reason.strip():
         raise ValidationError({"reason": "请写明退回重办的原因。"})
     status = Status.ASSIGNED if request.assignee_id or request.assignee_department else Status.RECEIVED
-    if request.assignee is not None and request.assignee != user:
-        notify([request.assignee], f"诉求被退回重办：{request.title}", reason.strip(), request)
+    # The assignee if there is one, else whoever handles the zone's requests (a department is not in the system).
+    told = [request.assignee] if request.assignee is not None else handlers(request)
+    notify([person for person in told if person != user], f"诉求被退回重办：{request.title}", reason.strip(), request)
     return _step(request, user, Kind.REOPEN, reason.strip(), status=status, resolved_on=None, resolution="")
 
 

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from kaifaqu.core.export import export_response
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
@@ -176,10 +175,11 @@ STEPS = {
 }
 
 
-@require_POST
 @login_required
 def request_step(request, pk: int, step: str):
     item = _visible(request, pk)
+    if request.method != "POST":  # the address a refused step leaves in the bar: back to the request
+        return redirect("services:detail", pk=item.pk)
     if step not in STEPS:
         raise Http404("没有这个办理环节。")
     label = STEPS[step][1]

@@ -123,3 +123,18 @@ def test_the_year_select_shows_the_year_the_figures_are_for(client, hand_ledger,
         page = client.get(reverse("dashboard:index"), query).content.decode()
         assert f"{YEAR} 年度项目" in page
         assert re.search(rf'<option value="{YEAR}" selected>{YEAR}年</option>', page)
+
+
+def test_the_open_requests_card_of_a_city_links_to_that_citys_requests(client, xiaoyi, tunliu, admin_user):
+    from kaifaqu.projects.models import local_today
+    from kaifaqu.services.models import ServiceRequest
+
+    today = local_today()
+    for zone in (xiaoyi, tunliu, tunliu):
+        ServiceRequest.objects.create(zone=zone, title="诉求", category="other", received_on=today, due_on=today)
+    client.force_login(admin_user)
+    page = client.get(reverse("dashboard:index"), {"city": "141100"}).content.decode()
+    card = page[page.index('data-kpi="open-requests"') :]
+    assert '<div class="fs-3">1</div>' in card[: card.index("</a>")]
+    link = re.search(r'href="([^"]+)" data-kpi="open-requests"', page).group(1).replace("&amp;", "&")
+    assert client.get(link).context["count"] == 1

@@ -287,3 +287,26 @@ def test_robots_only_at_allowed_hosts_and_a_paused_one_is_skipped(client, overdu
     lines = requests_only(send_reminders(today=DAY + datetime.timedelta(days=1)))
     assert {line.status for line in lines if line.recipient == "孝义飞书群"} == {"failed"}
     assert "不能向“127.0.0.1”发送" in Delivery.objects.get(recipient="孝义飞书群", status="failed").error
+
+
+def test_a_units_log_shows_only_its_own_robots_and_names_are_its_own(client, overdue, receiver, tunliu):
+    send_reminders(today=DAY)
+    tunliu_admin = make_user("tunliu-admin", Unit.objects.get(zone=tunliu), roles.ADMIN)
+    # Another unit's robot by the same name as 孝义's: its page shows none of 孝义's deliveries.
+    Channel.objects.create(
+        unit=Unit.objects.get(zone=tunliu), kind="wecom", name="孝义调度群", address=f"{receiver.url}/wecom?key=t"
+    )
+    client.force_login(tunliu_admin)
+    assert "诉求逾期" not in client.get("/inbox/channels/").content.decode()
+    xiaoyi_admin = make_user("xiaoyi-admin", Unit.objects.get(zone=overdue.zone), roles.ADMIN)
+    client.force_login(xiaoyi_admin)
+    assert "诉求逾期：厂区道路未硬化" in client.get("/inbox/channels/").content.decode()
+    again = {"kind": "email", "name": "孝义调度群", "address": "office@xiaoyi.example"}
+    assert "本单位已有名为“孝义调度群”的通知渠道" in client.post("/inbox/channels/", again).content.decode()
+    # An address edited after its hidden key (“…”), or a 企业微信 address without its key, is no address.
+    wecom = Channel.objects.get(unit__zone=overdue.zone, kind="wecom")
+    shown = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?…x"
+    edited = {"kind": "wecom", "name": "孝义调度群", "address": shown, "active": "on"}
+    assert "地址中的密钥部分已隐藏" in client.post(f"/inbox/channels/{wecom.pk}/edit/", edited).content.decode()
+    keyless = {"kind": "wecom", "name": "无密钥", "address": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"}
+    assert "地址中缺少 key=…" in client.post("/inbox/channels/", keyless).content.decode()

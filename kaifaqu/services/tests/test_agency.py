@@ -163,11 +163,18 @@ def test_an_item_due_on_the_months_last_day_is_not_overdue_that_month(agent, pro
     def summary(year, month):
         return monthly_summary(AgencyItem.objects.all(), scope_name="孝义经开区", year=year, month=month, today=TODAY)
 
-    assert summary(month_end.year, month_end.month).sections[0].paragraphs[0].endswith("正在办理1件，其中逾期0件。")
+    last_month = summary(month_end.year, month_end.month)
+    assert last_month.sections[0].paragraphs[0].endswith("正在办理1件，其中逾期0件。")
+    # The table per approval agrees with the sentence: as the month ended, not as things stand today.
+    [row] = last_month.sections[1].tables[0].rows
+    assert row[:6] == ["立项备案", 3, 1, 0, 1, 0]
     if TODAY.day > 1:  # in this month it is overdue, by the days since
         this_month = summary(TODAY.year, TODAY.month)
         assert this_month.sections[0].paragraphs[0].endswith("正在办理1件，其中逾期1件。")
         assert this_month.sections[3].tables[0].rows[0][-1] == f"逾期{(TODAY - month_end).days}天"
+    agency.item_update(user=agent, item=record, status="done", started_on=started, finished_on=TODAY)
+    [row] = summary(month_end.year, month_end.month).sections[1].tables[0].rows
+    assert row[:6] == ["立项备案", 3, 1, 0, 1, 0]  # finished this month: still 办理中 as last month ended
 
 
 def test_the_documents_headings_show_in_words_navigation_and_are_not_repeated(agent, project):
@@ -198,3 +205,27 @@ def test_a_date_that_is_not_kept_is_said_so(client, agent, project):
     assert "未启动的事项不记录启动日期，填写的日期未保存" in page.content.decode()
     record.refresh_from_db()
     assert record.started_on is None
+
+
+def test_a_catalogue_change_leaves_started_items_due_as_they_were(agent, project):
+    from kaifaqu.services.models import ApprovalType
+
+    [record, *_] = agency.checklist_create(user=agent, project=project, kind="equipment")  # 立项备案: 3 days
+    started = TODAY - datetime.timedelta(days=1)
+    agency.item_update(user=agent, item=record, status="in_progress", started_on=started)
+    ApprovalType.objects.filter(name="立项备案").update(standard_days=10)
+    record = AgencyItem.objects.select_related("approval_type").get(pk=record.pk)
+    agency.item_update(user=agent, item=record, status="in_progress", started_on=started, note="已提交材料")
+    assert record.due_on == started + datetime.timedelta(days=3)
+    agency.item_update(user=agent, item=record, status="in_progress", started_on=TODAY, note="重新申报")
+    assert record.due_on == TODAY + datetime.timedelta(days=10)  # started again: today's catalogue
+
+
+def test_an_item_done_after_its_due_date_is_marked_late(agent, project):
+    from kaifaqu.services.selectors import agency_rows
+
+    [record, *_] = agency.checklist_create(user=agent, project=project, kind="equipment")  # 3 days
+    started = TODAY - datetime.timedelta(days=10)
+    agency.item_update(user=agent, item=record, status="done", started_on=started, finished_on=TODAY)
+    [row] = [row for row in agency_rows(AgencyItem.objects.filter(pk=record.pk), today=TODAY)]
+    assert row[6] == "已办结" and row[-2] == "逾期办结"

@@ -241,3 +241,18 @@ def test_opening_a_request_reads_its_messages_and_a_hidden_one_is_a_chinese_404(
     assert hidden.status_code == 404 and "未找到该记录，或您无权查看" in hidden.content.decode()
     nowhere = client.get("/no-such-page/")
     assert nowhere.status_code == 404 and "该页面或记录不存在" in nowhere.content.decode()
+
+
+def test_a_request_sent_back_from_a_department_reaches_the_zones_handlers(
+    client, liaison, pengfei_user, xiaoyi_enterprise
+):
+    from kaifaqu.notifications.models import InboxMessage
+
+    request = file(liaison, xiaoyi_enterprise)
+    services.request_assign(user=liaison, request=request, department="热力公司", assignee=None, due_on=request.due_on)
+    services.request_resolve(user=liaison, request=request, resolution="已通暖")
+    services.request_reopen(user=pengfei_user, request=request, reason="还是不热")
+    assert InboxMessage.objects.get(subject__startswith="诉求被退回重办").user == liaison
+    # The address a refused step leaves in the bar leads back to the request, not to a blank page.
+    client.force_login(liaison)
+    assert client.get(f"/requests/{request.pk}/assign/")["Location"] == f"/requests/{request.pk}/"
