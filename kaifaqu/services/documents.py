@@ -19,7 +19,7 @@ def _who(item: AgencyItem) -> str:
 
 
 def _day(value: datetime.date | None) -> str:
-    return "—" if value is None else f"{value:%Y-%m-%d}"
+    return "—" if value is None else cn_date(value)
 
 
 def _rows(items) -> list[AgencyItem]:

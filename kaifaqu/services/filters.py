@@ -2,10 +2,17 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from kaifaqu.indicators.forms import parse_period
 from kaifaqu.projects.models import local_today
 from kaifaqu.zones.models import Zone
 
 from .models import Category, ServiceRequest
+from .selectors import month_bounds
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
 
 OPEN = "open"  # every status before 办结: what the dashboard's 待办诉求 counts
 
@@ -24,13 +31,14 @@ class RequestFilter(django_filters.FilterSet):
         empty_label="全部状态",
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, label="类别", empty_label="全部类别")
+    period = django_filters.CharFilter(method="filter_period", label="受理月份", widget=MonthInput)
     # The 驾驶舱's 地市 (a city's code, 141100): its card links here with it.
     city = django_filters.CharFilter(method="filter_city", widget=forms.HiddenInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="只看逾期", widget=forms.CheckboxInput)
 
     class Meta:
         model = ServiceRequest
-        fields = ["q", "zone", "status", "category", "overdue", "city"]
+        fields = ["q", "zone", "status", "category", "period", "overdue", "city"]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -42,6 +50,13 @@ class RequestFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.open() if value == OPEN else queryset.filter(status=value)
+
+    def filter_period(self, queryset, name, value):
+        """Received in the month (``2026-10``), as the statistics count 受理; a malformed month filters nothing."""
+        period = parse_period(value)
+        if period is None:
+            return queryset
+        return queryset.filter(received_on__range=month_bounds(*period))
 
     def filter_city(self, queryset, name, value):
         code = value.strip()

@@ -4,6 +4,7 @@ who may take which step, overdue, and the statistics the offices read."""
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -202,6 +203,12 @@ def test_the_stats_page_lists_every_zone_refuses_a_bad_month_and_exports(
     rows = page.context["zones"]
     assert [(zone.display_name, stats.received) for zone, stats in rows] == [("屯留经开区", 0), ("孝义经开区", 2)]
     assert "合计" in page.content.decode()
+    # Each zone's row links to its requests of that month: the list counts what the row says.
+    zone_id = xiaoyi_enterprise.zone_id
+    link = re.search(rf'href="(/requests/\?zone={zone_id}&amp;period=2026-03)"', page.content.decode()).group(1)
+    assert client.get(link.replace("&amp;", "&")).context["count"] == 2
+    file(liaison, xiaoyi_enterprise, received_on=datetime.date(2026, 4, 1))  # another month: not in March's list
+    assert client.get(link.replace("&amp;", "&")).context["count"] == 2
 
     wrong = client.get("/requests/stats/", {"period": "2026-13"})
     assert wrong.status_code == 400
