@@ -23,6 +23,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from kaifaqu.core.scoping import scope_for
+from kaifaqu.core.text import without_query
 
 from .context import current
 from .models import AuditEntry
@@ -75,14 +76,12 @@ def _shower(field: models.Field) -> Callable[[models.Model, Any], str]:
         return lambda instance, value: value.isoformat()
     if isinstance(field, models.JSONField):
         return lambda instance, value: ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return lambda instance, value: _without_query(value) if isinstance(value, str) else str(value)
+    # A web address's query string often carries a key (a robot's ``?key=``): kept out of the history.
+    return lambda instance, value: _text(value) if isinstance(value, str) else str(value)
 
 
-def _without_query(text: str) -> str:
-    """A web address's query string often carries a key (a robot's ``?key=``): keep it out of the history."""
-    if text.startswith(("http://", "https://")) and "?" in text:
-        return text.split("?", 1)[0] + "?…"
-    return text
+def _text(value: str) -> str:
+    return without_query(value) if value.startswith(("http://", "https://")) else value
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:

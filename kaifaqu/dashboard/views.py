@@ -35,18 +35,13 @@ def dashboard(request):
     chosen = form.chosen()
     scope = {"year": chosen["year"]}
     if chosen["zone"] is not None:
-        projects = projects.filter(zone=chosen["zone"])
         scope["zone"] = chosen["zone"].pk
     elif chosen["city"]:
-        projects = projects.filter(zone__region__code__startswith=chosen["city"][:4])
         scope["city"] = chosen["city"]
+    projects = _in_chosen(projects, chosen)
     figures = selectors.dashboard(projects, year=chosen["year"], stalled_days=chosen["stalled_days"])
     links = Links(scope, stalled_days=chosen["stalled_days"])
-    requests = ServiceRequest.objects.visible_to(request.user)
-    if chosen["zone"] is not None:
-        requests = requests.filter(zone=chosen["zone"])
-    elif chosen["city"]:
-        requests = requests.filter(zone__region__code__startswith=chosen["city"][:4])
+    requests = _in_chosen(ServiceRequest.objects.visible_to(request.user), chosen)
     open_requests, overdue_requests = open_counts(requests, today=local_today())
     return render(
         request,
@@ -63,6 +58,15 @@ def dashboard(request):
             "requests_link": _requests_link(chosen["zone"], chosen["city"]),
         },
     )
+
+
+def _in_chosen(queryset, chosen: dict):
+    """Projects or requests (both ``zone``-keyed) of the zone or city chosen on the dashboard."""
+    if chosen["zone"] is not None:
+        return queryset.filter(zone=chosen["zone"])
+    if chosen["city"]:
+        return queryset.filter(zone__region__code__startswith=chosen["city"][:4])
+    return queryset
 
 
 def _requests_link(zone, city: str) -> str:

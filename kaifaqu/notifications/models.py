@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from kaifaqu.core.text import without_query
+
 
 class Channel(models.Model):
     """A unit's group robot (webhook) or mailbox."""
@@ -34,8 +36,8 @@ class Channel(models.Model):
 
     @property
     def shown_address(self) -> str:
-        """The address without its query string: a robot's key or token is a secret."""
-        return self.address.split("?", 1)[0] + ("?…" if "?" in self.address else "")
+        """The address as pages show it, its key cut off."""
+        return without_query(self.address)
 
 
 class InboxMessage(models.Model):

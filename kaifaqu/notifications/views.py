@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,10 +13,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from kaifaqu.core.forms import ServiceModelForm
 from kaifaqu.core.views import add_service_errors
 
 from . import services
+from .forms import ChannelForm
 from .models import Channel, Delivery, InboxMessage
 from .senders import DeliveryError
 
@@ -44,41 +43,6 @@ def open_message(request, pk: int):
 def read_all(request):
     request.user.inbox.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications:inbox")
-
-
-class ChannelForm(ServiceModelForm):
-    """The key is never sent back to the page: when editing, a blank key keeps the one stored."""
-
-    class Meta:
-        model = Channel
-        fields = ["kind", "name", "address", "secret", "active"]
-        widgets = {"secret": forms.PasswordInput(render_value=False)}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        stored = self.instance if self.instance.pk else None
-        self.stored_secret = stored.secret if stored else ""
-        # A robot's address carries its key (?key=, ?access_token=): shown without it, kept unless retyped.
-        self.stored_address = stored.address if stored and stored.shown_address != stored.address else ""
-        self.fields["kind"].choices = [("", "请选择类型"), *Channel.Kind.choices]
-        if self.stored_address:
-            self.initial["address"] = stored.shown_address
-            self.fields[
-                "address"
-            ].help_text = "地址中的密钥部分已隐藏；不改地址请保持原样，更换机器人请填写完整的新地址"
-        if self.stored_secret:
-            self.fields["secret"].help_text = "已设置；留空则保留原密钥"
-            self.fields["clear_secret"] = forms.BooleanField(label="清除加签密钥", required=False)
-            self.style_fields()
-
-    def clean(self):
-        data = super().clean()
-        # The instance is built from cleaned_data after this: put back what was kept hidden.
-        if self.stored_address and data.get("address") == self.instance.shown_address:
-            data["address"] = self.stored_address
-        if self.stored_secret and not data.get("secret") and not data.get("clear_secret"):
-            data["secret"] = self.stored_secret
-        return data
 
 
 @login_required

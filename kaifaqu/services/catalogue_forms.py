@@ -50,15 +50,6 @@ class ServiceLevelsForm(StyledFormMixin, forms.Form):
             for category in Category.values
         }
 
-    def mark_invalid(self) -> None:
-        """Mark the inputs the service refused, as the form's own checks do."""
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = f"{attrs.get('class', '')} is-invalid"
-                    attrs["aria-invalid"] = "true"
-
 
 class ApprovalTypeForm(ServiceModelForm):
     kinds = forms.MultipleChoiceField(

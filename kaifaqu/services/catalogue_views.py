@@ -38,8 +38,7 @@ def service_levels(request):
         try:
             changed = catalogue.service_levels_save(user=request.user, values=form.values())
         except ValidationError as exc:
-            add_service_errors(form, exc)
-            form.mark_invalid()
+            add_service_errors(form, exc)  # also marks the refused inputs red
         else:
             if changed:
                 messages.success(request, f"已修改 {changed} 个类别的办理时限，此后受理的诉求按新时限计算。")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, QuerySet
@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from .models import Category, ServiceRequest
 
 SATISFIED = 4  # 满意: 4 or 5 of 5
+TENTH = Decimal("0.1")
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -57,9 +58,17 @@ def request_stats(
     requests: QuerySet[ServiceRequest], *, today: datetime.date, period: tuple[int, int] | None = None
 ) -> RequestStats:
     """``requests`` already scoped; ``period`` a (year, month), or None for everything on record."""
-    stats = stats_by_zone(requests, zones=None, today=today, period=period)[0][1]
-    stats.by_category = _by_category(*_period_sets(requests, today=today, period=period))
+    sets = _period_sets(requests, today=today, period=period)
+    stats = sum(_tallies(*sets).values(), _Tally()).stats()
+    stats.by_category = _by_category(*sets)
     return stats
+
+
+def stats_by_zone(requests: QuerySet[ServiceRequest], *, zones, today, period) -> list[tuple]:
+    """(zone, stats) for every zone given, those without requests included (their zeros are news too),
+    in a fixed number of grouped queries however many zones there are."""
+    tallies = _tallies(*_period_sets(requests, today=today, period=period))
+    return [(zone, tallies.get(zone.pk, _Tally()).stats()) for zone in zones]
 
 
 def open_counts(requests: QuerySet[ServiceRequest], *, today: datetime.date) -> tuple[int, int]:
@@ -76,43 +85,55 @@ def _period_sets(requests, *, today, period):
     return received, resolved, overdue
 
 
+@dataclass
+class _Tally:
+    """One zone's counts (or several zones' added up), from which its figures are worked out."""
+
+    received: int = 0
+    resolved: int = 0
+    overdue: int = 0
+    closed: int = 0  # of those received, closed by now
+    rated: int = 0
+    satisfied: int = 0
+    days: list[int] = field(default_factory=list)
+
+    def __add__(self, other: _Tally) -> _Tally:  # counts add, the lists of days join
+        return _Tally(**{name.name: getattr(self, name.name) + getattr(other, name.name) for name in fields(self)})
+
+    def stats(self) -> RequestStats:
+        stats = RequestStats(received=self.received, resolved=self.resolved, overdue=self.overdue)
+        stats.resolution_rate_pct = _pct(self.closed, self.received)
+        stats.satisfaction_rate_pct = _pct(self.satisfied, self.rated)
+        if self.days:
+            stats.avg_days_to_resolve = (Decimal(sum(self.days)) / len(self.days)).quantize(TENTH, ROUND_HALF_UP)
+        return stats
+
+
+def _tallies(received, resolved, overdue) -> dict[int, _Tally]:
+    """Zone id → its tally, each count one grouped query."""
+    tallies: dict[int, _Tally] = {}
+    counts = (
+        ("received", received),
+        ("resolved", resolved),
+        ("overdue", overdue),
+        ("closed", received.filter(status__in=ServiceRequest.CLOSED)),
+        ("rated", resolved.filter(satisfaction__isnull=False)),
+        ("satisfied", resolved.filter(satisfaction__gte=SATISFIED)),
+    )
+    for name, queryset in counts:
+        for zone_id, number in queryset.values_list("zone").annotate(n=Count("pk")).values_list("zone", "n"):
+            setattr(tallies.setdefault(zone_id, _Tally()), name, number)
+    for zone_id, filed, finished in resolved.values_list("zone_id", "received_on", "resolved_on"):
+        tallies.setdefault(zone_id, _Tally()).days.append((finished - filed).days)
+    return tallies
+
+
 def _by_category(received, resolved, overdue) -> dict[str, dict[str, int]]:
     counts = {label: {"received": 0, "resolved": 0, "overdue": 0} for label in Category.labels}
     for name, queryset in (("received", received), ("resolved", resolved), ("overdue", overdue)):
         for category, number in queryset.values_list("category").annotate(n=Count("pk")).values_list("category", "n"):
             counts[Category(category).label][name] = number
     return {label: row for label, row in counts.items() if any(row.values())}
-
-
-def stats_by_zone(requests: QuerySet[ServiceRequest], *, zones, today, period) -> list[tuple]:
-    """(zone, stats) for every zone given, those without requests included (their zeros are news too),
-    in a fixed number of grouped queries. ``zones=None`` gives one row, (None, stats of them all)."""
-    received, resolved, overdue = _period_sets(requests, today=today, period=period)
-    key = "zone" if zones is not None else None
-
-    def counted(queryset, **filters) -> dict:
-        queryset = queryset.filter(**filters)
-        if key is None:
-            return {None: queryset.count()}
-        return dict(queryset.values_list(key).annotate(n=Count("pk")).values_list(key, "n"))
-
-    got, done, late = counted(received), counted(resolved), counted(overdue)
-    closed = counted(received, status__in=ServiceRequest.CLOSED)
-    rated, satisfied = counted(resolved, satisfaction__isnull=False), counted(resolved, satisfaction__gte=SATISFIED)
-    days: dict = {}
-    for zone_id, filed, finished in resolved.values_list("zone_id", "received_on", "resolved_on"):
-        days.setdefault(zone_id if key else None, []).append((finished - filed).days)
-    rows = []
-    for zone in zones if zones is not None else [None]:
-        ident = zone.pk if zone is not None else None
-        spans = days.get(ident)
-        stats = RequestStats(received=got.get(ident, 0), resolved=done.get(ident, 0), overdue=late.get(ident, 0))
-        stats.resolution_rate_pct = _pct(closed.get(ident, 0), stats.received)
-        stats.satisfaction_rate_pct = _pct(satisfied.get(ident, 0), rated.get(ident, 0))
-        if spans:
-            stats.avg_days_to_resolve = (Decimal(sum(spans)) / len(spans)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        rows.append((zone, stats))
-    return rows
 
 
 STATS_HEADERS = ("开发区", "受理", "期内办结", "逾期未办结", "办结率（%，期内受理的）", "平均办理天数", "满意率（%）")
