@@ -6,6 +6,8 @@ zip archives, xls is an OLE compound file, CSV must be text in UTF-8 or GBK).
 
 from __future__ import annotations
 
+import codecs
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -51,13 +53,12 @@ def _is_text(head: bytes) -> bool:
     if b"\x00" in head:
         return False
     for encoding in ("utf-8-sig", "gb18030"):
+        # The sample is cut at 2,048 bytes, maybe inside a 2-4 byte character. An incremental
+        # decoder with final=False holds back an incomplete sequence at the end but still
+        # rejects an invalid byte anywhere before it, so no guessing at how much to trim.
         try:
-            head.decode(encoding)
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
-            # The sample may end in the middle of a character: allow a short tail.
-            try:
-                head[:-3].decode(encoding)
-            except UnicodeDecodeError:
-                continue
+            continue
         return True
     return False
