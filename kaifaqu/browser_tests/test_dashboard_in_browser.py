@@ -49,6 +49,7 @@ def test_dashboard_draws_its_charts_and_a_bar_opens_the_projects_behind_it(ledge
         expect(page.locator(f'[data-chart="{name}"] canvas')).to_have_count(1)
     # The industry chart: 精细化工 is the second bar from the top (hydrogen has more investment).
     chart = page.locator('[data-chart="industry"]')
+    chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     bars = page.evaluate(
         """() => {

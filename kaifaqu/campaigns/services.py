@@ -151,7 +151,7 @@ def entry_problems(campaign: Campaign, project: Project, batch: str) -> list[str
         ]
     when = getattr(project, date_field)
     if when is None:
-        return [f"“{project.name}”没有{lifecycle.date_label(date_field)}，请先在项目台账中补填。"]
+        return [f"“{project.name}”的{lifecycle.date_label(date_field)}待补录，请先在项目页面“补录”。"]
     if when > campaign.held_on:
         return [
             f"“{project.name}”的{lifecycle.date_label(date_field)}（{when}）晚于活动日期（{campaign.held_on}），"

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from kaifaqu.core.money import format_yi
 from kaifaqu.core.views import style_filter_form
+from kaifaqu.projects.cards import cohort_card, in_statistics_card
+from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.models import Project, Stage, local_today
 from kaifaqu.projects.selectors import latest_plan_year
@@ -56,8 +58,31 @@ def dashboard(request):
             "open_requests": open_requests,
             "overdue_requests": overdue_requests,
             "requests_link": _requests_link(chosen["zone"], chosen["city"]),
+            **_lifecycle_cards(request, projects, scope, figures),
+            "completeness": _completeness(projects, links, year=chosen["year"]),
         },
     )
+
+
+def _lifecycle_cards(request, projects, scope: dict, figures: selectors.Dashboard) -> dict:
+    """当年入统投资 (the working year) and the cohort (its own period picker) of the chosen zone or
+    city: of all its projects, whatever their plan year, so their links leave the year out."""
+    where = {key: value for key, value in scope.items() if key != "year"}
+    return {
+        "in_statistics_card": in_statistics_card(
+            projects,
+            year=figures.year,
+            rate=figures.pipeline.rates["statistics"],
+            rate_of=f"{figures.year} 年度项目",
+            link_scope=where,
+        ),
+        "cohort_card": cohort_card(request.GET, projects, link_scope=where),
+    }
+
+
+def _completeness(projects, links: "Links", *, year: int) -> CompletenessCard:
+    """数据完整度 of the year's projects, as the other figures: its links keep the year."""
+    return completeness_card(projects.filter(plan_year=year), link=links.to)
 
 
 def _in_chosen(queryset, chosen: dict):

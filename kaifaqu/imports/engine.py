@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.db import transaction
-from django.db.models.base import ModelState
 
 from kaifaqu.audit import trail
 from kaifaqu.audit.context import audit_source
@@ -100,6 +99,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
     extra: dict[str, int] = field(default_factory=dict)  # e.g. enterprises created on the way
+    gaps: dict[str, int] = field(default_factory=dict)  # what the imported records still lack (待补录), by field
     versions: dict[str, int] = field(default_factory=dict)  # record id → version seen
     unmapped: list[str] = field(default_factory=list)  # headers of the columns not imported
     committed: bool = False
@@ -131,6 +131,7 @@ class ImportResult:
             "committed": self.committed,
             "dry_run": self.dry_run,
             "extra": self.extra,
+            "gaps": self.gaps,
         }
 
     def count(self, outcome: RowOutcome, *, keep: bool = True) -> None:
@@ -505,33 +506,6 @@ def _show_wan(amount: float) -> str:
 
 
 # ------------------------------------------------------------------ helpers for the kinds
-
-_BLANKS: dict[type, tuple[dict[str, Any], tuple]] = {}
-
-
-def new_instance(model):
-    """A new, unsaved ``model`` with every field at its default.
-
-    The same as ``model()`` (the models planned here have no init signals), built from a
-    copy of the defaults worked out once: Django's initialiser costs more than the rest
-    of planning a row. Callable defaults (``dict``, ``now``) are still called each time.
-    """
-    blank = _BLANKS.get(model)
-    if blank is None:
-        fields = model._meta.concrete_fields
-        called = tuple(
-            (field.attname, field.default) for field in fields if field.has_default() and callable(field.default)
-        )
-        fixed = {field.attname: field.get_default() for field in fields if field.attname not in dict(called)}
-        blank = _BLANKS[model] = (fixed, called)
-    fixed, called = blank
-    instance = model.__new__(model)
-    instance.__dict__.update(fixed)
-    for attname, default in called:
-        instance.__dict__[attname] = default()
-    instance._state = ModelState()
-    return instance
-
 
 class CellCache:
     """Each column's parser applied once per distinct cell: a ledger repeats its stages,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from kaifaqu.core.export import MAX_ROWS
 
@@ -58,10 +59,29 @@ def headers_for(columns: Sequence[LedgerColumn], unit: str) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A value written on a coloured background (``fill``: RGB hex), e.g. a cell to fill in."""
+
+    value: object
+    fill: str
+
+
 def write_ledger_xlsx(
-    handle, *, title: str, sheet_name: str, columns: Sequence[LedgerColumn], rows: Iterable[Sequence], unit: str
+    handle,
+    *,
+    title: str,
+    sheet_name: str,
+    columns: Sequence[LedgerColumn],
+    rows: Iterable[Sequence],
+    unit: str,
+    total_row: bool = True,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    fit_width: bool = False,
 ) -> int:
-    """Stream the ledger into ``handle``; returns the number of data rows."""
+    """Stream the ledger into ``handle``; returns the number of data rows. A row's value may be
+    ``Marked``; ``notes``: further sheets of text, one line a row (e.g. 填写说明); ``fit_width``:
+    printed landscape with every column on the page's width (a short sheet to fill in by hand)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_name[:31])
     width = len(columns) + 1  # 序号 first
@@ -71,6 +91,9 @@ def write_ledger_xlsx(
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=width, max_row=1))
     sheet.row_dimensions[1].height = 30
+    if fit_width:
+        _fit_to_width(sheet, orientation="landscape")
+        sheet.print_title_rows = "1:2"  # the title and the header on every page
     sheet.append([_title_cell(sheet, title)])
     sheet.append([_header_cell(sheet, text) for text in ["序号", *headers_for(columns, unit)]])
     totals = [Decimal(0) if column.total else None for column in columns]
@@ -81,11 +104,17 @@ def write_ledger_xlsx(
             raise ValueError(f"导出行数超过 Excel 上限（{MAX_ROWS} 行），请缩小筛选范围。")
         cells = [_data_cell(sheet, count, INTEGER)]
         for position, (column, value) in enumerate(zip(columns, row, strict=True)):
+            fill = None
+            if isinstance(value, Marked):
+                value, fill = value.value, value.fill
             if totals[position] is not None and value is not None:
                 totals[position] += value
-            cells.append(_data_cell(sheet, value, column.kind))
+            cells.append(_data_cell(sheet, value, column.kind, fill=fill))
         sheet.append(cells)
-    sheet.append(_total_cells(sheet, columns, totals, count))
+    if total_row:
+        sheet.append(_total_cells(sheet, columns, totals, count))
+    for name, lines in (notes or {}).items():
+        _notes_sheet(workbook, name, lines)
     workbook.save(handle)
     return count
 
@@ -120,16 +149,48 @@ def _header_cell(sheet, text: str) -> WriteOnlyCell:
     return cell
 
 
-def _data_cell(sheet, value, kind: str) -> WriteOnlyCell:
+def _data_cell(sheet, value, kind: str, *, fill: str | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text typed by a user, never a formula in someone else's Excel
     cell.border = _BORDER
-    if value is not None and kind != TEXT:
+    if fill:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    # A marked empty cell is one to fill in: it gets its column's format before anything is typed.
+    if (value is not None and kind != TEXT) or fill:
         cell.number_format = FORMATS[kind]
     if kind == TEXT:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     return cell
+
+
+def _fit_to_width(sheet, *, orientation: str) -> None:
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # as many pages down as it takes
+
+
+_NOTES_WIDTH = 66  # characters: within an A4 page's width, portrait
+
+
+def _notes_sheet(workbook: Workbook, name: str, lines: Sequence[str]) -> None:
+    sheet = workbook.create_sheet(title=name[:31])
+    sheet.column_dimensions["A"].width = _NOTES_WIDTH
+    _fit_to_width(sheet, orientation="portrait")  # whatever font stands in for 宋体
+    for number, line in enumerate(lines, start=1):
+        # LibreOffice (and Excel, not always) keeps a wrapped row one line tall: say how tall it is.
+        sheet.row_dimensions[number].height = 26 if number == 1 else 16 * _wrapped_lines(line) + 4
+        cell = WriteOnlyCell(sheet, value=line)
+        cell.font = Font(name="宋体", size=14 if number == 1 else 11, bold=number == 1)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.append([cell])
+
+
+def _wrapped_lines(text: str) -> int:
+    """How many lines ``text`` takes in a notes row (a Chinese character is two columns wide)."""
+    width = sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+    return max(1, -(-width // (_NOTES_WIDTH - 2)))
 
 
 def _total_cells(sheet, columns, totals, count: int) -> list[WriteOnlyCell]:

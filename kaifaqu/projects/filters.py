@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from kaifaqu.zones.models import Park, Zone
 
+from .completeness import GAPS, with_gap
 from .models import LIFECYCLE, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
-from .selectors import NOT_PRIORITY, UNCATEGORISED, UNFILLED, project_search
+from .selectors import NOT_PRIORITY, UNCATEGORISED, UNFILLED, entered_statistics_in, project_search
 
 
 def _visible(model):
@@ -91,10 +92,26 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="total_investment", lookup_expr="gte", label="总投资不低于（万元）", widget=forms.HiddenInput
     )
     stalled = django_filters.NumberFilter(
-        method="filter_stalled", label="未报进展超过（天）", min_value=1, widget=forms.HiddenInput
+        method="filter_stalled", label="未报进展超过（天）", min_value=1, max_value=36500, widget=forms.HiddenInput
     )
     progress_month = django_filters.CharFilter(
         method="filter_progress_month", label="填报进展的月份", widget=forms.HiddenInput
+    )
+    gap = django_filters.ChoiceFilter(
+        choices=[("any", "任一项"), *((gap.key, gap.label) for gap in GAPS)],
+        method="filter_gap",
+        label="待补录",
+        widget=forms.HiddenInput,
+    )
+    # A cohort's drill-down (签约日期 within a period, both days included) and 当年入统投资's.
+    signed_from = django_filters.DateFilter(
+        field_name="signed_on", lookup_expr="gte", label="签约日期不早于", widget=forms.HiddenInput
+    )
+    signed_to = django_filters.DateFilter(
+        field_name="signed_on", lookup_expr="lte", label="签约日期不晚于", widget=forms.HiddenInput
+    )
+    in_statistics_year = django_filters.NumberFilter(
+        method="filter_in_statistics_year", label="入统年份", min_value=2000, max_value=2100, widget=forms.HiddenInput
     )
 
     class Meta:
@@ -117,6 +134,10 @@ class ProjectFilter(django_filters.FilterSet):
             "min_investment",
             "stalled",
             "progress_month",
+            "gap",
+            "signed_from",
+            "signed_to",
+            "in_statistics_year",
         ]
 
     def filter_search(self, queryset, name, value):
@@ -150,6 +171,14 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_stalled(self, queryset, name, value):
         return queryset.stalled(int(value)) if value else queryset
+
+    def filter_gap(self, queryset, name, value):
+        """Projects lacking a field that history left missing (数据完整度's drill-down)."""
+        return with_gap(queryset, value) if value else queryset
+
+    def filter_in_statistics_year(self, queryset, name, value):
+        """The projects counted in that year's 当年入统投资."""
+        return entered_statistics_in(queryset, year=int(value)) if value else queryset
 
     def filter_progress_month(self, queryset, name, value):
         try:

@@ -14,6 +14,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.zones.models import Park, Zone
 
 from . import lifecycle
+from .completeness import Gap, project_gaps
 from .models import Milestone, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
 
 PROJECT_FIELDS = [
@@ -30,11 +31,14 @@ PROJECT_FIELDS = [
     "land_area_mu",
     "plan_category",
     "priority_level",
+    "completed",
+    "completed_on",
     "in_statistics",
     "in_statistics_on",
     "liaison_leader",
     "agent",
     "task_force",
+    "remark",
 ]
 
 
@@ -44,7 +48,7 @@ class ProjectForm(ServiceModelForm):
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
-        widgets = {"content": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"content": forms.Textarea(attrs={"rows": 3}), "remark": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +159,45 @@ class StageMoveForm(StyledFormMixin, forms.Form):
 
     def dates(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in lifecycle.STAGE_DATE_FIELDS}
+
+
+# What the 补录 dialog fills: the dates history left missing, and the 项目代码.
+# 建设单位 and 行业 are filled in the edit form, with their selects and hints.
+FILLED_IN_DIALOG = frozenset({*lifecycle.STAGE_DATE_FIELDS, "completed_on", "in_statistics_on", "project_code"})
+
+
+def dialog_gaps(gaps: list[Gap]) -> list[Gap]:
+    return [gap for gap in gaps if gap.key in FILLED_IN_DIALOG]
+
+
+class GapFillForm(StyledFormMixin, forms.Form):
+    """补录: a field for each date or code the project lacks (and only those)."""
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate().isoformat()
+        for gap in dialog_gaps(project_gaps(project)):
+            if gap.key == "project_code":
+                self.fields[gap.key] = forms.CharField(
+                    label=gap.label,
+                    required=False,
+                    max_length=40,
+                    help_text="投资项目在线审批监管平台赋予的代码，如 2025-141181-26-03-012345。",
+                )
+            else:
+                self.fields[gap.key] = forms.DateField(
+                    label=gap.label, required=False, widget=DateInput({"max": today})
+                )
+        self.style_fields()
+
+    def dates(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "project_code" and value}
+
+    def project_code(self) -> str:
+        return self.cleaned_data.get("project_code") or ""
+
+    def filled_labels(self) -> list[str]:
+        return [str(self.fields[name].label) for name, value in self.cleaned_data.items() if value]
 
 
 class MilestoneForm(ServiceModelForm):

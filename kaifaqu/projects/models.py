@@ -205,11 +205,16 @@ class Project(TimeStampedModel):
     at_capacity_on = models.DateField("达产日期", null=True, blank=True)
     terminated_on = models.DateField("终止日期", null=True, blank=True)
     terminated_from = models.CharField("终止前阶段", max_length=12, choices=Stage.choices, blank=True, default="")
+    # 竣工 (construction completed) is kept apart from 投产 (太原: 开工竣工率, 投产达效率). A flag
+    # with its date, as 入统: a ledger may say 已竣工 without the date (a gap, 待补录).
+    completed = models.BooleanField("已竣工", default=False)
+    completed_on = models.DateField("竣工日期", null=True, blank=True)
     in_statistics = models.BooleanField("已入统", default=False)
     in_statistics_on = models.DateField("入统日期", null=True, blank=True)
     liaison_leader = models.CharField("包联领导", max_length=50, blank=True)
     agent = models.CharField("代办员", max_length=50, blank=True)
     task_force = models.CharField("工作专班", max_length=200, blank=True)
+    remark = models.TextField("备注", blank=True)
     # Raised by every change of the ledger fields: an edit based on an older version is
     # refused instead of overwriting what someone else saved meanwhile.
     version = models.PositiveIntegerField("版本", default=1, editable=False)

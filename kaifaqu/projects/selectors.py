@@ -11,7 +11,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kaifaqu.core.money import as_decimal, format_wan, format_yi
 
 from . import lifecycle
-from .models import Milestone, PlanCategory, PriorityLevel, Project, Stage, local_today, reached
+from .completeness import GAP_BY_KEY, project_gaps
+from .models import Milestone, PlanCategory, PriorityLevel, Project, Stage, local_today, reached, reached_q
 
 # How each stage is named in the standard pipeline sentence offices paste into reports.
 SENTENCE_LABELS = {
@@ -29,14 +30,19 @@ UNCATEGORISED = "未分类"
 NOT_PRIORITY = "非重点"
 UNFILLED = "未填写"  # a project without an industry
 
-# (key, label, numerator stage, denominator stage): "reached X" means at X or later,
-# where a terminated project counts at the stage it was terminated from.
+# (key, label, numerator, denominator, definition). Each side is a stage, meaning "reached it"
+# (at it or later; a terminated project counts at the stage it was terminated from), or a
+# flag of the project (``completed``, ``in_statistics``). The numerator is counted only
+# among the denominator's projects.
 RATE_DEFINITIONS = (
-    ("conversion", "转化率", Stage.SIGNED, Stage.CONTACT),
-    ("start", "开工率", Stage.STARTED, Stage.SIGNED),
-    ("production", "投产率", Stage.PRODUCING, Stage.STARTED),
-    ("capacity", "达产率", Stage.AT_CAPACITY, Stage.PRODUCING),
-    ("statistics", "入统率", None, Stage.STARTED),
+    ("conversion", "转化率", Stage.SIGNED, Stage.CONTACT, "已签约及以后的项目 ÷ 进入初步对接及以后的项目"),
+    ("start", "开工率", Stage.STARTED, Stage.SIGNED, "已开工及以后的项目 ÷ 已签约及以后的项目"),
+    ("production", "投产率", Stage.PRODUCING, Stage.STARTED, "已投产及以后的项目 ÷ 已开工及以后的项目"),
+    ("capacity", "达产率", Stage.AT_CAPACITY, Stage.PRODUCING, "已达产的项目 ÷ 已投产及以后的项目"),
+    ("statistics", "入统率", "in_statistics", Stage.STARTED, "已入统的项目 ÷ 已开工及以后的项目"),
+    # 太原 (seed 004): 开工竣工率、投产达效率 — 竣工 is apart from 投产, so both are asked.
+    ("completion", "开工竣工率", "completed", Stage.STARTED, "已竣工的项目 ÷ 已开工及以后的项目"),
+    ("yield", "投产达效率", Stage.PRODUCING, "completed", "已竣工项目中已投产及以后的 ÷ 已竣工的项目"),
 )
 
 
@@ -80,6 +86,7 @@ class Rate:
     label: str
     numerator: int = 0
     denominator: int = 0
+    definition: str = ""  # one line saying what is divided by what (the pages' tooltip)
 
     @property
     def percent(self) -> Decimal | None:
@@ -138,13 +145,13 @@ def pipeline_stats(projects: QuerySet[Project]) -> PipelineStats:
     """
     rows = (
         projects.order_by()
-        .values("stage", "terminated_from", "plan_category__name", "priority_level", "in_statistics")
+        .values("stage", "terminated_from", "plan_category__name", "priority_level", "in_statistics", "completed")
         .annotate(n=Count("id"), investment=Sum("total_investment"))
     )
     by_stage = {code: Bucket() for code in Stage.values}
     by_category = {name: Bucket() for name in _default_category_names()}
     by_priority = {label: Bucket() for label in PriorityLevel.labels} | {NOT_PRIORITY: Bucket()}
-    rates = {key: Rate(key, label) for key, label, _, _ in RATE_DEFINITIONS}
+    rates = {key: Rate(key, label, definition=text) for key, label, _, _, text in RATE_DEFINITIONS}
     total = Bucket()
     for row in rows:
         count, investment = row["n"], row["investment"]
@@ -163,13 +170,19 @@ def _default_category_names() -> list[str]:
 
 def _count_rates(rates: dict[str, Rate], row: dict, count: int) -> None:
     position = lifecycle.RANK[reached(row["stage"], row["terminated_from"])]
-    for key, _, numerator_stage, denominator_stage in RATE_DEFINITIONS:
-        if position < lifecycle.RANK[denominator_stage]:
+    for key, _, numerator, denominator, _ in RATE_DEFINITIONS:
+        if not _meets(row, position, denominator):
             continue
         rates[key].denominator += count
-        counted = row["in_statistics"] if numerator_stage is None else position >= lifecycle.RANK[numerator_stage]
-        if counted:
+        if _meets(row, position, numerator):
             rates[key].numerator += count
+
+
+def _meets(row: dict, position: int, condition: str) -> bool:
+    """A rate's side: a stage reached (``position`` is how far the row's projects got) or a flag set."""
+    if condition in lifecycle.RANK:
+        return position >= lifecycle.RANK[condition]
+    return bool(row[condition])
 
 
 def pipeline_sentence(by_stage: dict[str, Bucket]) -> str:
@@ -180,6 +193,87 @@ def pipeline_sentence(by_stage: dict[str, Bucket]) -> str:
         if code in SENTENCE_LABELS and bucket.count
     ]
     return "；".join(parts) + "。" if parts else "暂无项目。"
+
+
+def entered_statistics_in(projects: QuerySet[Project], *, year: int) -> QuerySet[Project]:
+    """The projects whose 入统日期 falls in ``year`` (one with the flag but no date is a gap, not counted)."""
+    return projects.filter(in_statistics=True, in_statistics_on__year=year)
+
+
+def in_statistics_investment(projects: QuerySet[Project], *, year: int) -> Totals:
+    """当年入统投资 (孝义, seed 000: ≥ 5亿元): how many of ``projects`` entered statistics in
+    ``year``, and their total investment. ``projects`` is scoped by the caller; a plan year
+    does not narrow it, since a project enters statistics in whichever year it does."""
+    return project_totals(entered_statistics_in(projects, year=year))
+
+
+@dataclass
+class Cohort:
+    """The projects signed in a period, and how many of them have since started and produced."""
+
+    signed_from: datetime.date
+    signed_to: datetime.date
+    signed: Bucket
+    started: Bucket  # of the signed: reached 已开工 (a terminated one counts where it stopped)
+    producing: Bucket  # of the signed: reached 已投产
+    undated: int  # reached 已签约 with no 签约日期 (待补录): counted apart, in no period
+
+    @property
+    def sentence(self) -> str:
+        return cohort_sentence(self)
+
+    def as_json(self) -> dict:
+        return {
+            "cohort": {
+                "signed": self.signed.as_json(),
+                "started": self.started.as_json(),
+                "producing": self.producing.as_json(),
+            },
+            "cohort_undated": self.undated,
+            "cohort_sentence": self.sentence,
+        }
+
+
+def cohort(projects: QuerySet[Project], *, signed_from: datetime.date, signed_to: datetime.date) -> Cohort:
+    """The cohort of ``projects`` (scoped) signed from ``signed_from`` to ``signed_to``, both
+    days included (灵石, seed 003: 2022年~2025年签约项目23个…): one query."""
+    in_period = Q(signed_on__gte=signed_from, signed_on__lte=signed_to)
+    steps = {"signed": in_period, "started": in_period & reached_q(Stage.STARTED)}
+    steps["producing"] = in_period & reached_q(Stage.PRODUCING)
+    aggregates = {"undated": Count("pk", filter=GAP_BY_KEY["signed_on"].q)}
+    for name, condition in steps.items():
+        aggregates[name] = Count("pk", filter=condition)
+        aggregates[f"{name}_wan"] = Sum("total_investment", filter=condition)
+    row = projects.order_by().aggregate(**aggregates)
+    buckets = {name: Bucket(row[name], as_decimal(row[f"{name}_wan"])) for name in steps}
+    return Cohort(signed_from, signed_to, undated=row["undated"], **buckets)
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    """``2022年~2025年`` for whole calendar years (``2025年`` for one), else ``2022年3月1日~2025年6月30日``."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return f"{start.year}年" if start.year == end.year else f"{start.year}年~{end.year}年"
+    return f"{_day(start)}~{_day(end)}"
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cohort_sentence(figures: Cohort) -> str:
+    """``2022年~2025年签约项目23个，总投资98.36亿元，开工项目21个，总投资97.12亿元，投产项目15个，总投资44.84亿元。``"""
+    period = period_label(figures.signed_from, figures.signed_to)
+    if figures.signed.count:
+        parts = [
+            f"{word}项目{bucket.count}个，总投资{format_yi(bucket.investment, strip_zeros=True)}亿元"
+            for word, bucket in (("签约", figures.signed), ("开工", figures.started), ("投产", figures.producing))
+        ]
+        text = f"{period}{'，'.join(parts)}。"
+    else:
+        text = f"{period}签约项目0个。"
+    if figures.undated:
+        text += f"另有{figures.undated}个项目签约日期待补录。"
+    return text
 
 
 def overdue_milestones(projects: QuerySet[Project], today: datetime.date | None = None) -> QuerySet[Milestone]:
@@ -249,11 +343,13 @@ class TimelineStep:
     label: str
     date: datetime.date | None
     state: str  # "done", "current", "todo" or "skipped"
+    missing: bool = False  # a key step passed without its date: 待补录, not a step skipped
 
 
 def project_timeline(project: Project) -> list[TimelineStep]:
     """The lifecycle as the detail page draws it: each stage with its date and whether it is reached."""
     reached = lifecycle.RANK[project.reached_stage]
+    lacking = {gap.key for gap in project_gaps(project)}
     steps = []
     for stage in lifecycle.ORDER:
         position = lifecycle.RANK[stage]
@@ -264,7 +360,9 @@ def project_timeline(project: Project) -> list[TimelineStep]:
             state = "done" if when or position == 0 else "skipped"
         else:
             state = "todo"
-        steps.append(TimelineStep(stage, Stage(stage).label, when, state))
+        # Lead stages may be passed without a date; the key steps' dates are what history lacks.
+        missing = lifecycle.DATE_FIELD.get(stage) in lacking
+        steps.append(TimelineStep(stage, Stage(stage).label, when, state, missing))
     return steps
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from kaifaqu.audit import trail
 from kaifaqu.audit.selectors import changes_since, describe_changes
+from kaifaqu.core.bulk import new_instance
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.validation import EditConflict, ErrorBag, full_clean_into
 
@@ -109,7 +110,7 @@ def project_update(*, user, project: Project, fields: dict[str, Any], expected_v
     if "project_code" in fields:
         stored.project_code = normalise_project_code(stored.project_code) or None
     bag = ErrorBag()
-    _validate_project(stored, bag)
+    _validate_project(stored, bag, before=before)
     bag.raise_if_any()
     stored.version += 1
     stored.save()
@@ -138,13 +139,62 @@ def project_move_stage(
     )
     _apply(locked, plan.updates)
     bag = ErrorBag()
-    _validate_project(locked, bag)
+    _validate_project(locked, bag, before=before)
     bag.raise_if_any()
     locked.version += 1
     locked.save()
     _copy_fields(locked, into=project)
     trail.record_move(user=user, instance=locked, before=before, note=(reason or "").strip())
     return _record_move(locked, plan, user=user, reason=reason)
+
+
+# What 补录 may fill besides the dates of the steps a project passed.
+FILLABLE_FACT_DATES = ("completed_on", "in_statistics_on")
+
+
+@transaction.atomic
+def project_fill_gaps(
+    *,
+    user,
+    project: Project,
+    dates: dict[str, datetime.date | None],
+    project_code: str | None = None,
+    expected_version: int | None = None,
+) -> Project:
+    """补录: fill what history left missing (待补录) — the dates of steps the project passed,
+    its 项目代码, its 竣工 and 入统 dates. Only empty values are filled (a recorded one is
+    changed by a stage move or an edit); each date passes the usual order checks, through
+    the lifecycle's history mode, the same rule the import uses."""
+    ensure_can_change_project(user, project)
+    locked = _lock_current(project, expected_version)
+    before = trail.snapshot(locked)
+    given = {name: value for name, value in dates.items() if value}
+    code = normalise_project_code(project_code)
+    bag = ErrorBag()
+    for name in [*given, *(["project_code"] if code else [])]:
+        if getattr(locked, name, None):
+            bag.add(name, f"{lifecycle.date_label(name) if name in given else '项目代码'}已有记录，无需补录。")
+        elif name not in lifecycle.STAGE_DATE_FIELDS and name not in FILLABLE_FACT_DATES and name != "project_code":
+            bag.add(name, f"“{name}”不是可补录的字段。")
+    bag.raise_if_any()
+    if not given and not code:
+        raise ValidationError("请至少填写一项待补录的内容。")
+    stage_dates = {name: value for name, value in given.items() if name in lifecycle.STAGE_DATE_FIELDS}
+    try:
+        plan = lifecycle.plan_move(
+            locked, to_stage=locked.stage, dates=stage_dates, project_code=code, today=local_today(), history=True
+        )
+        _apply(locked, plan.updates)
+    except ValidationError as exc:
+        bag.absorb(exc)
+    _apply(locked, {name: value for name, value in given.items() if name in FILLABLE_FACT_DATES})
+    _validate_project(locked, bag, before=before)
+    bag.raise_if_any()
+    locked.version += 1
+    locked.save()
+    trail.record_update(user=user, instance=locked, before=before, note="补录")
+    _copy_fields(locked, into=project)
+    return project
 
 
 @transaction.atomic
@@ -296,8 +346,9 @@ def _reject_fields(fields: dict[str, Any], forbidden: frozenset[str] | set[str],
         raise ValidationError({name: why for name in bad})
 
 
-def _validate_project(project: Project, bag: ErrorBag) -> None:
-    """The model's checks plus the rules that tie a project's fields together."""
+def _validate_project(project: Project, bag: ErrorBag, *, before: dict[str, Any] | None = None) -> None:
+    """The model's checks plus the rules that tie a project's fields together; ``before``:
+    the stored values an edit starts from (None for a new project)."""
     project.name = (project.name or "").strip()
     full_clean_into(project, bag, exclude=["created_by"])
     zone_id = project.zone_id
@@ -311,44 +362,70 @@ def _validate_project(project: Project, bag: ErrorBag) -> None:
         and not PlanCategory.objects.for_zone(project.zone).filter(pk=project.plan_category_id).exists()
     ):
         bag.add("plan_category", "该年度分类不适用于此开发区。")
-    check_ledger_rules(project, bag)
+    check_ledger_rules(project, bag, before=before)
 
 
-def check_ledger_rules(project: Project, bag: ErrorBag) -> None:
-    """The rules tying a project's own fields together (no database needed: the importer uses them too)."""
+# Facts of a started project recorded as a flag with its date: (flag, date field, what it is).
+STARTED_FACTS = (("completed", "completed_on", "竣工"), ("in_statistics", "in_statistics_on", "入统"))
+
+
+def check_ledger_rules(
+    project: Project, bag: ErrorBag, *, before: dict[str, Any] | None = None, history: bool = False
+) -> None:
+    """The rules tying a project's own fields together (no database needed: the importer uses them too).
+
+    A fact entered now carries its date (or code); one that history left without it is a
+    gap (待补录) that may stay while other fields change, and a recorded value may not be
+    removed. ``before``: the stored values an edit starts from (None: a new project);
+    ``history``: the record comes from an office's ledger, where gaps are allowed.
+    """
     reached = lifecycle.RANK.get(project.reached_stage, 0)
-    if reached >= lifecycle.RANK[Stage.FILED] and not project.project_code and not bag.has("project_code"):
+    code_missing = reached >= lifecycle.RANK[Stage.FILED] and not project.project_code
+    if code_missing and not bag.has("project_code") and not history and (before is None or before.get("project_code")):
         bag.add("project_code", "已备案的项目必须有项目代码。")
-    _validate_in_statistics(project, reached, bag)
+    for flag, date_field, what in STARTED_FACTS:
+        _validate_started_fact(project, reached, bag, flag, date_field, what, before=before, history=history)
 
 
-def _validate_in_statistics(project: Project, reached: int, bag: ErrorBag) -> None:
-    if not project.in_statistics:
-        if project.in_statistics_on:
-            bag.add("in_statistics_on", "未入统的项目不应填写入统日期。")
+def _validate_started_fact(project, reached, bag, flag, date_field, what, *, before, history) -> None:
+    when = getattr(project, date_field)
+    if not getattr(project, flag):
+        if when:
+            bag.add(date_field, f"未{what}的项目不应填写{what}日期。")
         return
     if reached < lifecycle.RANK[Stage.STARTED]:
-        bag.add("in_statistics", "只有已开工的项目才能入统。")
+        bag.add(flag, f"只有已开工的项目才能{what}。")
         return
-    when = project.in_statistics_on
     if when is None:
-        bag.add("in_statistics_on", "请填写入统日期。")
+        # Asked only of a fact entered now (or of a date removed now): history keeps its gap.
+        entered_now = before is None or not before.get(flag) or before.get(date_field)
+        if not history and entered_now:
+            bag.add(date_field, f"请填写{what}日期。")
     elif when > local_today():
-        bag.add("in_statistics_on", f"入统日期（{when}）不能晚于今天。")
+        bag.add(date_field, f"{what}日期（{when}）不能晚于今天。")
     elif project.started_on and when < project.started_on:
-        bag.add("in_statistics_on", f"入统日期（{when}）不能早于开工日期（{project.started_on}）。")
+        bag.add(date_field, f"{what}日期（{when}）不能早于开工日期（{project.started_on}）。")
 
 
 def _record_move(project: Project, plan: lifecycle.MovePlan, *, user, reason: str) -> StageChange:
-    return StageChange.objects.create(
-        project=project,
-        from_stage=plan.from_stage,
-        to_stage=plan.to_stage,
-        step_date=plan.step_date,
-        dates=plan.recorded_dates | ({"project_code": project.project_code} if "project_code" in plan.updates else {}),
-        reason=(reason or "").strip(),
-        user=user if getattr(user, "is_authenticated", False) else None,
-    )
+    change = stage_change_for(project, plan, user=user, reason=reason)
+    change.save()
+    return change
+
+
+def stage_change_for(project: Project, plan: lifecycle.MovePlan, *, user, reason: str) -> StageChange:
+    """The history entry of a planned move, unsaved: a move on the page saves it at once,
+    an import saves a chunk's entries together."""
+    dates = plan.recorded_dates
+    if "project_code" in plan.updates:
+        dates["project_code"] = project.project_code
+    if plan.gaps:
+        dates["gaps"] = plan.gaps  # the steps passed without their date or code (待补录)
+    change = new_instance(StageChange)  # an import builds thousands: Django's initialiser is the slow part
+    change.project, change.from_stage, change.to_stage = project, plan.from_stage, plan.to_stage
+    change.step_date, change.dates, change.reason = plan.step_date, dates, (reason or "").strip()
+    change.user = user if getattr(user, "is_authenticated", False) else None
+    return change
 
 
 @transaction.atomic

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kaifaqu.audit import trail
+from kaifaqu.audit.models import AuditEntry
 from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
 from kaifaqu.core.money import format_yi
@@ -19,8 +25,10 @@ from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redire
 from kaifaqu.regions.models import Region
 
 from . import lifecycle, services
+from .completeness import GAP_BY_KEY, project_gaps, with_gap
 from .filters import ProjectFilter
 from .forms import (
+    GapFillForm,
     MilestoneCompleteForm,
     MilestoneForm,
     PlanCategoryForm,
@@ -28,7 +36,9 @@ from .forms import (
     ProjectCreateForm,
     ProjectForm,
     StageMoveForm,
+    dialog_gaps,
 )
+from .ledger.fill_sheet import write_fill_sheet
 from .models import Milestone, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
 from .selectors import project_detail_context, project_ids_with_overdue, project_totals
 from .tables import PROJECT_COLUMNS, stage_badge
@@ -85,6 +95,12 @@ class ProjectListView(FilteredListView):
         return context
 
 
+def _gap_words(value: str) -> str:
+    if value == "any":
+        return "有待补录的信息"
+    return f"缺{GAP_BY_KEY[value].label}（待补录）" if value in GAP_BY_KEY else ""
+
+
 # How the list names each drill-down filter a dashboard link sets.
 DRILL_WORDS = {
     "city": lambda value: f"地市：{Region.objects.filter(code=value).values_list('name', flat=True).first() or value}",
@@ -95,6 +111,10 @@ DRILL_WORDS = {
     "min_investment": lambda value: f"总投资不低于 {value} 万元",
     "stalled": lambda value: f"超过 {value} 天未报进展",
     "progress_month": lambda value: f"{value} 有进展填报",
+    "gap": _gap_words,
+    "signed_from": lambda value: f"签约日期不早于 {value}",
+    "signed_to": lambda value: f"签约日期不晚于 {value}",
+    "in_statistics_year": lambda value: f"{value}年入统",
 }
 
 
@@ -111,8 +131,11 @@ def project_detail(request, pk: int):
         pk=pk,
     )
     context = project_detail_context(project)
+    gaps = project_gaps(project)
     context.update(
         can_edit=services.can_change_project(request.user, project),
+        gaps=gaps,
+        dialog_gaps=dialog_gaps(gaps),
         history=record_history(request.user, record_key(project)),
         record_key=record_key(project),
         stage_badge=stage_badge(project),
@@ -221,6 +244,52 @@ def project_move(request, pk: int):
         "terminated_rank": -1,
     }
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+@login_required
+def project_fill(request, pk: int):
+    """补录 dialog (GET: a field for each date or code the project lacks; POST: fill them)."""
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    _require_edit(request, project)
+    # A form with every field blank still posts (and is told to fill something in).
+    form = GapFillForm(request.POST if request.method == "POST" else None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_fill_gaps(
+                user=request.user, project=project, dates=form.dates(), project_code=form.project_code()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已补录：{'、'.join(form.filled_labels())}。")
+            return htmx_redirect(request, reverse("projects:detail", args=[project.pk]))
+    template = "projects/_fill_dialog.html" if request.htmx else "projects/project_fill.html"
+    gaps = project_gaps(project)
+    context = {"form": form, "project": project, "edit_gaps": [gap for gap in gaps if gap not in dialog_gaps(gaps)]}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@login_required
+def fill_sheet_export(request):
+    """导出补录表: the listed projects that lack something, as a sheet to fill in and import back."""
+    visible = Project.objects.visible_to(request.user)
+    filterset = ProjectFilter(request.GET or None, queryset=visible, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        projects = visible.none()
+    else:
+        projects = filterset.qs if filterset.is_bound else visible
+    if not request.GET.get("gap"):
+        projects = with_gap(projects, "any")  # only what there is to fill in
+    buffer = io.BytesIO()
+    count = write_fill_sheet(buffer, projects)
+    filename = f"项目补录表-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    trail.record_event(action=AuditEntry.Action.EXPORT, user=request.user, note=f"导出项目补录表（{count} 个项目）")
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required

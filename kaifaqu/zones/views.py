@@ -1,15 +1,20 @@
 """Zone pages: the list of zones in the user's scope and each zone's overview."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
 from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import get_visible_or_404
+from kaifaqu.projects.cards import cohort_card, in_statistics_card
+from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.models import Project
-from kaifaqu.projects.selectors import latest_plan_year, zone_overview
+from kaifaqu.projects.selectors import PipelineStats, latest_plan_year, zone_overview
 
 from .models import Zone
 from .selectors import zone_rows
@@ -46,7 +51,27 @@ def zone_detail(request, pk: int):
             "history": record_history(request.user, record_key(zone)),
             "record_key": record_key(zone),
             "years": range(max(year, timezone.localdate().year), timezone.localdate().year - 6, -1),
+            **_lifecycle_cards(request, zone, projects.filter(zone=zone), year=year, stats=stats),
+            "completeness": _completeness(zone, projects.filter(zone=zone)),
         },
+    )
+
+
+def _lifecycle_cards(request, zone: Zone, zone_projects, *, year: int, stats: PipelineStats) -> dict:
+    """当年入统投资 (the page's year) and the cohort (its own period picker) of the zone's projects."""
+    scope = {"zone": zone.pk}
+    return {
+        "in_statistics_card": in_statistics_card(
+            zone_projects, year=year, rate=stats.rates["statistics"], rate_of="全部项目", link_scope=scope
+        ),
+        "cohort_card": cohort_card(request.GET, zone_projects, link_scope=scope),
+    }
+
+
+def _completeness(zone: Zone, zone_projects) -> CompletenessCard:
+    """数据完整度 of all the zone's projects (any plan year, as the page's stage figures)."""
+    return completeness_card(
+        zone_projects, link=lambda **filters: f"{reverse('projects:list')}?{urlencode({'zone': zone.pk, **filters})}"
     )
 
 

@@ -44,6 +44,7 @@ TARGETS = {
     "projects:edit": "project",
     "projects:delete": "project",
     "projects:move": "project",
+    "projects:fill": "project",
     "projects:milestone_add": "project",
     "projects:progress_add": "project",
     "projects:milestone_complete": "milestone",

@@ -41,9 +41,16 @@ def ledger(xiaoyi, xiaoyi_enterprise, xiaoyi_park, make_project, xiaoyi_staff):
         },
         project_code="2024-141181-25-03-000777",
     )
-    Project.objects.filter(pk=started.pk).update(in_statistics=True, in_statistics_on=datetime.date(2024, 6, 30))
+    Project.objects.filter(pk=started.pk).update(
+        in_statistics=True,
+        in_statistics_on=datetime.date(2024, 6, 30),
+        completed=True,
+        completed_on=datetime.date(2024, 9, 30),
+        remark="主体完工\n待验收",
+    )
     planned = make_project("氢能产业园", total_investment=Decimal("88000"), plan_year=2025)
     milestone_create(user=xiaoyi_staff, project=planned, name="开工", planned_on=datetime.date(2026, 3, 31))
+    milestone_create(user=xiaoyi_staff, project=planned, name="竣工", planned_on=datetime.date(2027, 6, 30))
     make_project("谋划中的项目", total_investment=Decimal("0.01"))
     return [started, planned]
 
@@ -69,12 +76,17 @@ def test_export_then_import_changes_nothing(tmp_path, ledger, unit, name):
 def test_export_into_an_empty_database_recreates_the_ledger(tmp_path, ledger):
     path, _ = export(tmp_path, "台账.xlsx", "--unit", "亿元")
     fields = ["name", "total_investment", "year_planned_investment", "stage", "started_on", "in_statistics_on"]
+    fields += ["completed", "completed_on", "remark"]
     before = sorted(Project.objects.values_list(*fields))
     Project.objects.all().delete()
     result = run_import(ledger_kind("projects"), path, extension="xlsx", commit=True)
     assert result.created == 3 and result.errors == []
     assert sorted(Project.objects.values_list(*fields)) == before
-    assert Project.objects.get(name="氢能产业园").milestones.get().planned_on == datetime.date(2026, 3, 31)
+    planned = Project.objects.get(name="氢能产业园").milestones.order_by("planned_on")
+    assert [(m.name, m.planned_on) for m in planned] == [
+        ("开工", datetime.date(2026, 3, 31)),
+        ("竣工", datetime.date(2027, 6, 30)),
+    ]
 
 
 def test_export_has_the_office_layout(tmp_path, ledger):
@@ -82,7 +94,7 @@ def test_export_has_the_office_layout(tmp_path, ledger):
     sheet = load_workbook(path).active
     today = datetime.date.today()
     assert sheet["A1"].value == f"孝义经济技术开发区重点项目台账（截至{today.year}年{today.month}月{today.day}日）"
-    assert "A1:AG1" in {str(area) for area in sheet.merged_cells.ranges}
+    assert "A1:AK1" in {str(area) for area in sheet.merged_cells.ranges}
     header = [cell.value for cell in sheet[2]]
     assert header[:3] == ["序号", "项目代码", "项目名称"] and "总投资（亿元）" in header and "用地面积（亩）" in header
     assert sheet.freeze_panes == "C3"

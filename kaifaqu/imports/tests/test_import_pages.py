@@ -44,7 +44,7 @@ def upload(client, path, **fields):
 def ledger(tmp_path, name="台账.xlsx", rows=None):
     rows = rows or [
         ["屯留经开区重点项目台账"],
-        ["项目名称", "总投资（亿元）", "责任单位", "备注", "开发区"],
+        ["项目名称", "总投资（亿元）", "责任单位", "联系人", "开发区"],
         ["煤层气综合利用", 2.5, "发改局", "重点", "孝义"],
         ["光伏组件", "8000万", "工信局", None, "孝义"],
     ]
@@ -61,7 +61,7 @@ def test_upload_map_preview_commit_and_the_mapping_is_offered_next_time(tmp_path
         ("项目名称", "name"),
         ("总投资（亿元）", "total_investment"),
         ("责任单位", "task_force"),
-        ("备注", ""),
+        ("联系人", ""),
         ("开发区", "zone"),
     ]
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()

@@ -193,27 +193,32 @@ def test_second_import_updates_by_code_then_by_name_and_moves_forward(tmp_path, 
     assert changes[2]["项目阶段"] == ("谋划储备", "已开工（在建）")
 
 
-def test_key_stage_dates_are_required_as_on_the_stage_move_page(tmp_path, messy_xlsx, xiaoyi):
+def test_history_without_step_dates_or_codes_comes_in_with_its_gaps_recorded(tmp_path, messy_xlsx, xiaoyi):
     import_file(messy_xlsx)
     path = write_xlsx(
         tmp_path / "缺日期.xlsx",
         [
             ["项目名称", "项目代码", "项目阶段", "总投资", "开发区"],
             ["焦炉煤气制LNG项目", "2025-141181-26-03-000001", "已投产", None, "孝义"],
-            ["新的在建项目", "2025-141181-26-03-000077", "在建", 100, "孝义"],
+            ["新的在建项目", None, "在建", 100, "孝义"],
             ["新的意向项目", None, "重点意向", 100, "孝义"],
         ],
     )
     result = import_file(path)
-    assert [e.message for e in result.errors] == [
-        "第2行 签约日期: 项目阶段由“谋划储备”改为“已投产”，请填写签约日期",
-        "第2行 备案日期: 项目阶段由“谋划储备”改为“已投产”，请填写备案日期",
-        "第2行 开工日期: 项目阶段由“谋划储备”改为“已投产”，请填写开工日期",
-        "第2行 投产日期: 项目阶段由“谋划储备”改为“已投产”，请填写投产日期",
-        "第3行 开工日期: 项目阶段为“已开工（在建）”，请填写开工日期",
-    ]
-    assert result.created == 1  # a lead stage (重点意向) needs no date
-    assert Project.objects.get(project_code="2025-141181-26-03-000001").stage == Stage.PLANNING
+    assert result.errors == [] and (result.updated, result.created) == (1, 2)
+    # Nothing invented: the steps passed without a date stay empty, and are counted as gaps.
+    expected = {"签约日期": 2, "备案日期": 2, "项目代码": 1, "开工日期": 2, "投产日期": 1, "建设单位": 1, "行业": 3}
+    assert result.gaps == expected
+    lng = Project.objects.get(project_code="2025-141181-26-03-000001")
+    assert lng.stage == Stage.PRODUCING and lng.total_investment == Decimal("52000.00")  # a blank 总投资 keeps
+    assert (lng.signed_on, lng.filed_on, lng.started_on, lng.producing_on) == (None, None, None, None)
+    move = lng.stage_changes.get()
+    assert (move.from_stage, move.to_stage, move.step_date) == (Stage.PLANNING, Stage.PRODUCING, None)
+    gaps = ["signed_on", "filed_on", "started_on", "producing_on"]
+    assert move.dates == {"project_code": "2025-141181-26-03-000001", "gaps": gaps}
+    started = Project.objects.get(name="新的在建项目")
+    assert started.stage == Stage.STARTED and started.project_code is None
+    assert started.stage_changes.get().dates["gaps"] == ["signed_on", "filed_on", "started_on", "project_code"]
 
 
 def test_errors_name_row_column_value_and_reason_and_nothing_is_written(tmp_path, xiaoyi):
@@ -235,21 +240,21 @@ def test_errors_name_row_column_value_and_reason_and_nothing_is_written(tmp_path
     )
     result = import_file(path)
     messages = [error.message for error in result.errors]
-    assert messages[:8] == [
+    assert messages[:7] == [
         "第3行 项目名称: 项目名称不能为空",
         "第4行 总投资（万元）: “约5亿”不是金额（应为数字，可带“万元”“亿元”）",
         "第5行 开工时间: “2025年13月”月份 13 不存在",
         "第6行 项目阶段: “研究中”无法识别的项目阶段（可填写：谋划储备、初步对接、重点意向、成熟待签约、"
-        "签约待备案、已备案、在建、已投产、已达产、已终止）",
-        "第7行 项目代码: 已备案的项目必须有项目代码",
+        "签约待备案、已备案、在建、已竣工、已投产、已达产、已终止；续建、新开工按年度分类登记）",
         "第8行 开发区: 未找到开发区“不存在区”（或不在您的管辖范围内）",
         "第9行 项目名称: 项目“好项目”与第2行重复",
         "第10行 项目代码: “2025-1411”项目代码格式不正确：应为 YYYY-XXXXXX-XX-XX-XXXXXX（如 2025-141181-26-03-012345），"
         "实际为“2025-1411”",
     ]
-    assert messages[8].startswith("第11行 开工时间: 开工日期（2099-01-01）不能晚于今天")
+    assert messages[7].startswith("第11行 开工时间: 开工日期（2099-01-01）不能晚于今天")
     assert result.errors[1].value == "约5亿" and result.errors[1].column == "总投资（万元）"
-    assert not result.committed and result.created == 1 and result.error_rows == 9
+    # 在建 without a 项目代码 is history with a gap, not an error.
+    assert not result.committed and result.created == 2 and result.error_rows == 8
     assert not Project.objects.exists() and not AuditEntry.objects.filter(source="import").exists()
 
 

@@ -118,7 +118,14 @@ def test_yes_no_and_areas():
         ("包联县领导", "liaison_leader"),
         ("责任单位", "task_force"),
         ("用地面积（亩）", "land_area_mu"),
-        ("备注", None),
+        ("备注", "remark"),
+        ("是否省重点", "priority_province"),
+        ("是否重点", "priority_flag"),
+        ("进展情况", "stage"),
+        ("竣工时间", "completed_on"),
+        ("计划竣工时间", "planned_completion"),
+        ("计划竣工投产时间", "planned_production"),
+        ("联系电话", None),
     ],
 )
 def test_headers_match_their_usual_variants(header, key):

@@ -46,6 +46,8 @@ EXPORT_COLUMNS = (
     LedgerColumn("签约日期", DATE, width=12),
     LedgerColumn("备案日期", DATE, width=12),
     LedgerColumn("开工日期", DATE, width=12),
+    LedgerColumn("是否竣工", width=8),
+    LedgerColumn("竣工日期", DATE, width=12),
     LedgerColumn("投产日期", DATE, width=12),
     LedgerColumn("达产日期", DATE, width=12),
     LedgerColumn("终止日期", DATE, width=12),
@@ -55,7 +57,9 @@ EXPORT_COLUMNS = (
     LedgerColumn("代办员", width=10),
     LedgerColumn("工作专班", width=16),
     LedgerColumn("计划开工时间", DATE, width=12),
+    LedgerColumn("计划竣工时间", DATE, width=12),
     LedgerColumn("计划投产时间", DATE, width=12),
+    LedgerColumn("备注", width=30),
 )
 BATCH = 2000
 

@@ -16,14 +16,16 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kaifaqu.audit import trail
-from kaifaqu.core.bulk import insert_many
+from kaifaqu.core.bulk import insert_many, new_instance
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.validation import ErrorBag
 from kaifaqu.enterprises.credit_code import normalise_credit_code, validate_credit_code
 from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.imports.columns import normal_header
 from kaifaqu.imports.engine import (
     Action,
     CellCache,
@@ -33,7 +35,6 @@ from kaifaqu.imports.engine import (
     SourceRow,
     ZoneLookup,
     cell_error,
-    new_instance,
     value_error,
     year_from_titles,
 )
@@ -53,8 +54,8 @@ from kaifaqu.imports.values import (
 )
 from kaifaqu.zones.models import Park, Zone
 
-from .. import lifecycle, services
-from ..models import Milestone, PlanCategory, Project, Stage, StageChange, local_today
+from .. import completeness, lifecycle, services
+from ..models import Milestone, PlanCategory, PriorityLevel, Project, Stage, local_today
 from ..project_code import normalise_project_code, validate_project_code
 from .columns import (
     ACTUAL_TO_PLANNED,
@@ -62,12 +63,17 @@ from .columns import (
     COLUMNS,
     DATE_FIELDS,
     IMPORT_NOTE,
+    KEPT_WHEN_BLANK,
     MONEY_FIELDS,
     PLANNED_MILESTONES,
     PRIORITY_WORDS,
     SHOWN_FIELDS,
-    STAGE_WORDS,
+    STAGE_CELL_WORDS,
     TEXT_FIELDS,
+    YES_LEVEL,
+    StageCell,
+    parse_priority_flag,
+    parse_stage_cell,
 )
 
 
@@ -78,7 +84,7 @@ class _Plan:
     create: bool
     before: dict[str, Any] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
-    move: tuple[str, str] | None = None  # (from, to) when the stage moves
+    move: lifecycle.MovePlan | None = None  # when the stage moves
     milestones: list[tuple[str, datetime.date | None, Milestone | None]] = field(default_factory=list)
     row: int = 0
 
@@ -104,6 +110,8 @@ class _Context:
     seen: dict[tuple, int] = field(default_factory=dict)  # identity → first row
     new_enterprises: set[int] = field(default_factory=set)
     moved: int = 0
+    gaps: dict[str, int] = field(default_factory=dict)  # what the imported projects still lack (待补录)
+    unstated_levels: int = 0  # rows whose 是否重点 said 是 without a level
     # Versions of the matched projects: kept from a preview, checked again at commit.
     versions: dict[int, int] = field(default_factory=dict)
     expected_versions: dict[str, int] | None = None
@@ -144,6 +152,12 @@ class ProjectLedger:
             result.extra["enterprises_created"] = len(context.new_enterprises)
         if context.moved:
             result.extra["stage_moves"] = context.moved
+        result.gaps = {label: context.gaps[label] for label in completeness.GAP_LABELS if context.gaps.get(label)}
+        if context.unstated_levels:
+            result.warnings.append(
+                f"{context.unstated_levels} 行的“是否重点”为“是”但未写明级别，已按县重点登记；"
+                "如为省、市重点，请在“重点项目级别”列写明。"
+            )
         result.versions = {str(pk): version for pk, version in context.versions.items()}
         result.warnings.extend(context.warnings)
 
@@ -235,23 +249,11 @@ class ProjectLedger:
                 plan.project.enterprise = plan.project.enterprise  # take the new primary key
 
     def _save_moves(self, plans: list[_Plan], context: _Context, user) -> None:
-        moves = []
-        for plan in plans:
-            if plan.move is None:
-                continue
-            from_stage, to_stage = plan.move
-            date_field = lifecycle.DATE_FIELD.get(to_stage)
-            note = self._note(context, plan)
-            change = new_instance(StageChange)
-            change.project = plan.project
-            change.from_stage, change.to_stage, change.reason, change.user = from_stage, to_stage, note, user
-            change.step_date = getattr(plan.project, date_field) if date_field else None
-            change.dates = {
-                name: getattr(plan.project, name).isoformat()
-                for name in lifecycle.STAGE_DATE_FIELDS
-                if getattr(plan.project, name) and (plan.create or name in plan.changed)
-            }
-            moves.append(change)
+        moves = [
+            services.stage_change_for(plan.project, plan.move, user=user, reason=self._note(context, plan))
+            for plan in plans
+            if plan.move is not None
+        ]
         insert_many(moves)
         context.moved += sum(1 for plan in plans if plan.move and not plan.create)
 
@@ -291,6 +293,8 @@ class _Row:
         self.zone: Zone | None = None
         self.enterprise_code = ""
         self.existing_id: int | None = None
+        self.progress_note = ""
+        self.denied_levels: set[str] = set()  # levels a 否 under 是否省重点 … rules out
 
     @property
     def present(self) -> set[str]:
@@ -309,6 +313,9 @@ class _Row:
                 continue  # 序号 and the like
             value, error = cache.parse(key, reader, raw)
             if error is not None:
+                if key == "stage" and normal_header(self.row.headers.get(key)) in PROGRESS_HEADERS:
+                    self.progress_note = parse_text(raw, max_length=100_000, single_line=False)
+                    continue  # a progress note, not a stage word: kept with the remarks
                 self.errors.append(value_error(self.row, key, error))
                 continue
             if key == "enterprise_code":
@@ -317,6 +324,11 @@ class _Row:
                 self.values[key] = value
         self.zone = self._resolve_zone(context)
         self._section(context)
+        self._stage_cell(self.values.pop("stage", None))
+        self._priority_flags(context)
+        if self.progress_note:
+            remark = self.values.get("remark") or ""
+            self.values["remark"] = f"{remark}；进展情况：{self.progress_note}" if remark else self.progress_note
 
     def _section(self, context: _Context) -> None:
         """A section row above (``一、尽快开工项目（36个）``) gives the plan category or the stage."""
@@ -326,8 +338,35 @@ class _Row:
         word = section_word(section.text)
         if not self.values.get("plan_category") and self._is_category(word, context):
             self.values["plan_category"] = word
-        elif not self.values.get("stage") and compact(word) in STAGE_WORDS:
-            self.values["stage"] = STAGE_WORDS[compact(word)]
+        elif self.values.get("stage") is None:
+            self.values["stage"] = STAGE_CELL_WORDS.get(compact(word))  # None: only a heading
+
+    def _stage_cell(self, cell: StageCell | None) -> None:
+        """The stage column's word: a stage, 竣工 (started, construction completed), or a year category."""
+        if cell is None:
+            return
+        if cell.stage:
+            self.values["stage"] = cell.stage
+        if cell.completed and self.values.get("completed") is None:
+            self.values["completed"] = True
+        if cell.category and not self.values.get("plan_category"):
+            self.values["plan_category"] = cell.category
+
+    def _priority_flags(self, context: _Context) -> None:
+        """是否省重点 / 是否市重点 / 是否重点 columns → 重点项目级别 (a level column, when present, wins)."""
+        flags = {key: self.values.pop(key) for key in PRIORITY_FLAGS if key in self.values}
+        if not flags or self.values.get("priority_level") is not None:
+            return
+        levels = [value for value in flags.values() if isinstance(value, str)]
+        if YES_LEVEL in levels:
+            context.unstated_levels += 1
+            levels = [PriorityLevel.COUNTY if value == YES_LEVEL else value for value in levels]
+        if levels:
+            self.values["priority_level"] = min(levels, key=LEVEL_ORDER.index)
+            return
+        for key, value in flags.items():
+            if value is False:
+                self.denied_levels |= PRIORITY_FLAGS[key]
 
     def _resolve_zone(self, context: _Context) -> Zone | None:
         written = self.values.pop("zone", "")
@@ -385,6 +424,7 @@ class _Row:
         plan = self._plan_update(stored, context) if stored else self._plan_create(context)
         if self.errors or plan is None:
             return RowOutcome(self.row.number, Action.ERROR, label, errors=self.errors), None
+        _count_gaps(context, plan.project)
         if not plan.create and not plan.changed and not plan.milestones:
             return RowOutcome(self.row.number, Action.UNCHANGED, label), None
         plan.outcome.label = label
@@ -397,30 +437,24 @@ class _Row:
             self.error("total_investment", "表中没有“总投资”列，新项目必须填写总投资（也可写作概算投资、计划总投资）")
         elif self.values.get("total_investment") is None:
             self.error("total_investment", "总投资不能为空")
-        stage = self.values.pop("stage", None)
+        stage = self._target(project, self.values.pop("stage", None), context)
         fields = self._fields(project, context)
         if fields is None:
             return None
         for name, value in fields.items():
             setattr(project, name, value)
-        project.stage = stage or _inferred_stage(project, context.today)
-        self._planned_from_actual(project, fields)
-        if project.stage == Stage.TERMINATED:
-            self.error("stage", "已终止的项目不能通过导入新建（终止须在系统中填写原因）")
+        move = self._place(project, stage, context)
+        if move is None:
             return None
-        self._require_key_dates(project, None)
         self._check(project, context)
         if self.errors:
             return None
         outcome = RowOutcome(self.row.number, Action.CREATE, project.name)
-        plan = _Plan(outcome, project, create=True, row=self.row.number)
-        if project.stage != Stage.PLANNING:
-            plan.move = (Stage.PLANNING, project.stage)
+        plan = _Plan(outcome, project, create=True, row=self.row.number, move=move if move.moves else None)
         plan.milestones = [(name, date, None) for name, date in self._milestones().values() if date]
         if context.detail:
-            shown = [name for name in sorted(fields) if _shown(project, name)]
-            if stage or project.stage != Stage.PLANNING:
-                shown.append("stage")
+            written = sorted({*fields, *move.updates})
+            shown = [name for name in written if name in SHOWN_FIELDS and _shown(project, name)]
             plan.outcome.changes = {self._change_label(name): ("", _shown(project, name)) for name in shown}
             for key, (_name, date) in self._milestones().items():
                 if date:
@@ -433,22 +467,39 @@ class _Row:
             return f"{_label(name)}（万元）"
         return self.row.headers.get(name) or _label(name)
 
-    def _require_key_dates(self, project: Project, old_stage: str | None) -> None:
-        """签约、备案、开工、投产、达产 each need their date: a new project at its own stage, an
-        existing one for every such stage it now passes (the rule of a stage move on the page)."""
-        target = lifecycle.RANK[project.reached_stage]
-        first = target if old_stage is None else lifecycle.RANK[old_stage] + 1
-        for stage in lifecycle.ORDER[first : target + 1]:
-            name = lifecycle.DATE_FIELD.get(stage)
-            if stage in lifecycle.REQUIRED_WHEN_SKIPPED and not getattr(project, name):
-                if old_stage is None:
-                    why = f"项目阶段为“{Stage(project.stage).label}”，请填写{lifecycle.date_label(name)}"
-                else:
-                    why = (
-                        f"项目阶段由“{Stage(old_stage).label}”改为“{Stage(project.stage).label}”，"
-                        f"请填写{lifecycle.date_label(name)}"
-                    )
-                self.error(name, why)
+    def _target(self, project: Project, stage: str | None, context: _Context) -> str:
+        """The stage the row puts the project at: as written; else, for a new project, the
+        furthest step whose date has passed; else where it stands. Dates of steps it has not
+        reached are plans (``_planned_from_actual``)."""
+        if stage is None:
+            dates = {name: self.values.get(name) for name in lifecycle.STAGE_DATE_FIELDS}
+            stage = project.stage if project.pk else lifecycle.stage_from_dates(dates, today=context.today)
+        reached = project.reached_stage if stage == Stage.TERMINATED else stage
+        self._planned_from_actual(lifecycle.RANK[reached], context)
+        return stage
+
+    def _place(self, project: Project, stage: str, context: _Context) -> lifecycle.MovePlan | None:
+        """Where the row says the project stands, planned by the lifecycle as history from a
+        ledger: the steps it passed without a date or 项目代码 are gaps (待补录), not errors;
+        dates still run forward, and going back or terminating is left to the project's page."""
+        dates = {name: self.values[name] for name in lifecycle.STAGE_DATE_FIELDS if self.values.get(name)}
+        try:
+            plan = lifecycle.plan_move(
+                project,
+                to_stage=stage,
+                dates=dates,
+                project_code=project.project_code,
+                today=context.today,
+                history=True,
+            )
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    self.error("stage" if name == "to_stage" else name, message.rstrip("。"))
+            return None
+        for name, value in plan.updates.items():
+            setattr(project, name, value)
+        return plan
 
     def _plan_update(self, stored: Project, context: _Context) -> _Plan | None:
         context.versions[stored.pk] = stored.version
@@ -458,17 +509,16 @@ class _Row:
             return None
         before = trail.snapshot(stored)
         shown_before = {name: _shown(stored, name) for name in SHOWN_FIELDS} if context.detail else {}
-        stage = self.values.pop("stage", None)
+        stage = self._target(stored, self.values.pop("stage", None), context)
         fields = self._fields(stored, context)
         if fields is None:
             return None
-        old_stage = stored.stage
         for name, value in fields.items():
             setattr(stored, name, value)
-        move = self._stage_change(stored, old_stage, stage)
-        self._planned_from_actual(stored, fields)
-        if move:
-            self._require_key_dates(stored, old_stage)
+        placed = self._place(stored, stage, context)
+        if placed is None:
+            return None
+        move = placed if placed.moves else None
         self._check(stored, context)
         if self.errors:
             return None
@@ -500,44 +550,31 @@ class _Row:
             )
         return plan
 
-    def _stage_change(self, stored: Project, old_stage: str, stage: str | None) -> tuple[str, str] | None:
-        if stage is None or stage == old_stage:
-            return None
-        if old_stage == Stage.TERMINATED:
-            self.error("stage", "该项目已终止；恢复项目须在系统中填写原因")
-            return None
-        if stage == Stage.TERMINATED:
-            self.error("stage", "终止项目须在系统中操作并填写原因，不能通过导入终止")
-            return None
-        if lifecycle.RANK[stage] < lifecycle.RANK[old_stage]:
-            self.error(
-                "stage",
-                f"系统中该项目已处于“{Stage(old_stage).label}”，导入不能退回到“{Stage(stage).label}”；"
-                "如确需退回，请在项目页面操作并填写原因",
-            )
-            return None
-        stored.stage = stage
-        return (old_stage, stage)
-
     def _fields(self, project: Project, context: _Context) -> dict[str, Any] | None:
         """The model fields this row sets, with related records resolved."""
         fields: dict[str, Any] = {}
         for key, value in self.values.items():
             if key == "name" and project.pk and normal_name(value) == normal_name(project.name):
                 continue  # matched by name: keep the spelling on record
+            if key in KEPT_WHEN_BLANK and (value is None or value == ""):
+                continue  # the ledger lacks it: what is on record stays (see KEPT_WHEN_BLANK)
+            if key in lifecycle.STAGE_DATE_FIELDS:
+                continue  # placed by the lifecycle (``_place``)
             if key in TEXT_FIELDS:
                 fields[key] = value or ""
             elif key in PLAIN_FIELDS or (key == "plan_year" and value is not None):
                 fields[key] = value
             elif key == "priority_level":
                 fields[key] = value or ""
-            elif key == "in_statistics":
+            elif key in ("in_statistics", "completed"):
                 fields[key] = bool(value)
+        if self.denied_levels and project.priority_level in self.denied_levels:
+            fields["priority_level"] = ""
         if "year_completed_investment" in fields and fields["year_completed_investment"] is None:
             fields["year_completed_investment"] = Decimal(0)
         if "park" in self.values:
             fields["park"] = self._park(context)
-        if "enterprise" in self.values or self.enterprise_code:
+        if self.values.get("enterprise") or self.enterprise_code:
             fields["enterprise"] = self._enterprise(context)
         if "plan_category" in self.values:
             fields["plan_category"] = self._category(context)
@@ -603,17 +640,26 @@ class _Row:
             self.error("plan_category", f"“{written}”不是可用的年度分类（可用：{known}）", value=written)
         return found
 
-    def _planned_from_actual(self, project: Project, fields: dict[str, Any]) -> None:
-        """开工时间 of a project not yet started is when it is to start: a planned milestone."""
-        for name, (planned_key, stage) in ACTUAL_TO_PLANNED.items():
-            value = fields.get(name)
-            if value is None or lifecycle.RANK.get(project.reached_stage, 0) >= lifecycle.RANK[stage]:
+    def _planned_from_actual(self, reached: int, context: _Context) -> None:
+        """开工时间 of a project not yet started is when it is to start: a planned milestone;
+        so is a 竣工时间 not yet passed, or of a project not yet started."""
+        for name, (planned_key, at_stage) in ACTUAL_TO_PLANNED.items():
+            if self.values.get(name) is None or reached >= lifecycle.RANK[at_stage]:
                 continue
-            setattr(project, name, None)
-            fields.pop(name)
-            if self.values.get(planned_key) is None:
-                # Read again as a plan: "2025年3月" means by the end of March.
-                self.values[planned_key] = parse_date(self.row.cells[name], month_end=True)
+            self.values.pop(name)
+            self._to_planned(name, planned_key)
+        completed_on = self.values.get("completed_on")
+        if completed_on is not None:
+            if reached < lifecycle.RANK[Stage.STARTED] or completed_on > context.today:
+                self.values.pop("completed_on")
+                self._to_planned("completed_on", "planned_completion")
+            elif self.values.get("completed") is None:
+                self.values["completed"] = True  # a past 竣工日期 of a started project says it is completed
+
+    def _to_planned(self, name: str, planned_key: str) -> None:
+        if self.values.get(planned_key) is None:
+            # Read again as a plan: "2025年3月" means by the end of March.
+            self.values[planned_key] = parse_date(self.row.cells[name], month_end=True)
 
     def _milestones(self) -> dict[str, tuple[str, datetime.date | None]]:
         """Column key → (milestone name, planned date) for the planned dates this row gives."""
@@ -621,9 +667,7 @@ class _Row:
 
     def _check(self, project: Project, context: _Context) -> None:
         bag = ErrorBag()
-        services.check_ledger_rules(project, bag)
-        for name, message in lifecycle.check_recorded_dates(project, today=context.today).items():
-            bag.add(name, message)
+        services.check_ledger_rules(project, bag, history=True)
         if project.plan_year and not 2000 <= project.plan_year <= 2100:
             bag.add("plan_year", "年度应在 2000 至 2100 之间")
         for name, messages in bag.errors.items():
@@ -637,7 +681,6 @@ class _Row:
 
 
 ONE = Decimal(1)
-STAGES_SHOWN = "谋划储备、初步对接、重点意向、成熟待签约、签约待备案、已备案、在建、已投产、已达产、已终止"
 
 
 def _text_parser(key: str):
@@ -660,7 +703,11 @@ CELL_PARSERS = {
     "land_area_mu": lambda raw, factor: parse_area(raw),
     "plan_year": lambda raw, factor: parse_year(raw),
     "in_statistics": lambda raw, factor: parse_bool(raw),
-    "stage": lambda raw, factor: parse_choice(raw, STAGE_WORDS, what="项目阶段", shown=STAGES_SHOWN),
+    "stage": lambda raw, factor: parse_stage_cell(raw),
+    "completed": lambda raw, factor: parse_bool(raw),
+    "priority_province": lambda raw, factor: parse_priority_flag(raw, level=PriorityLevel.PROVINCE),
+    "priority_city": lambda raw, factor: parse_priority_flag(raw, level=PriorityLevel.CITY),
+    "priority_flag": lambda raw, factor: parse_priority_flag(raw, level=None),
     "priority_level": lambda raw, factor: parse_choice(
         raw, PRIORITY_WORDS, what="重点项目级别", shown="省重点、市重点、县重点"
     ),
@@ -674,14 +721,20 @@ CELL_PARSERS = {
 PLAIN_FIELDS = frozenset({*MONEY_FIELDS, *DATE_FIELDS, "land_area_mu", "project_code"})
 
 
-def _inferred_stage(project: Project, today: datetime.date) -> str:
-    """With no stage written: the furthest stage whose date the row gives (and has passed)."""
-    reached = Stage.PLANNING
-    for stage in lifecycle.ORDER[1:]:
-        value = getattr(project, lifecycle.DATE_FIELD[stage])
-        if value is not None and value <= today:
-            reached = stage
-    return reached
+# The yes/no priority columns, and the levels a 否 in each rules out.
+PRIORITY_FLAGS = {
+    "priority_province": {PriorityLevel.PROVINCE},
+    "priority_city": {PriorityLevel.CITY},
+    "priority_flag": {PriorityLevel.PROVINCE, PriorityLevel.CITY, PriorityLevel.COUNTY},
+}
+LEVEL_ORDER = [PriorityLevel.PROVINCE, PriorityLevel.CITY, PriorityLevel.COUNTY]
+# Headers of a stage column that offices also fill with progress notes.
+PROGRESS_HEADERS = frozenset({"进展情况", "项目进展"})
+
+
+def _count_gaps(context: _Context, project: Project) -> None:
+    for gap in completeness.project_gaps(project):
+        context.gaps[gap.label] = context.gaps.get(gap.label, 0) + 1
 
 
 def _attach_related(projects: list[Project]) -> None:

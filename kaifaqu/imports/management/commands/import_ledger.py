@@ -60,11 +60,14 @@ class Command(KaifaquCommand):
 
 def render_text(result: ImportResult, what: str) -> str:
     where = "" if result.file_name.lower().endswith(".csv") else f"工作表“{result.sheet_name}”，"
-    lines = [
-        f"{what}：{result.file_name}（{where}表头在第{result.header_row}行）",
+    counts = (
         f"读取 {result.rows_read} 行：新增 {result.created}，更新 {result.updated}，无变化 {result.unchanged}，"
-        f"有错误 {result.error_rows}；跳过 {result.skipped} 行（合计、小计、分组标题）",
-    ]
+        f"有错误 {result.error_rows}；跳过 {result.skipped} 行（合计、小计、分组标题）"
+    )
+    if result.gaps:
+        # History arrives with gaps: say what the imported records still lack, to be filled later.
+        counts += "；待补录：" + "，".join(f"{label} {count}" for label, count in result.gaps.items())
+    lines = [f"{what}：{result.file_name}（{where}表头在第{result.header_row}行）", counts]
     if result.unmapped:
         lines.append(f"未导入的列（列名未能识别）：{'、'.join(result.unmapped)}")
     if result.extra.get("enterprises_created"):
