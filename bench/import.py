@@ -171,7 +171,7 @@ def do_import(path: Path, *, commit: bool, keep: bool = False):
     from django.db import transaction
 
     from kaifaqu.imports.engine import run_import
-    from kaifaqu.imports.kinds import ledger_kind
+    from kaifaqu.imports.registry import ledger_kind
 
     with transaction.atomic():
         result = run_import(ledger_kind("projects"), path, extension="xlsx", commit=commit, keep_outcomes=False)

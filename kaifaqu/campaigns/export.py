@@ -6,8 +6,9 @@ import io
 
 from django.db.models import QuerySet
 
-from kaifaqu.imports.exporting import DATE, MONEY, TEXT, LedgerColumn, write_ledger_xlsx
 from kaifaqu.projects.industries import strategic_emerging_industry
+from kaifaqu.sheets.ledger import write_ledger_xlsx
+from kaifaqu.sheets.writer import DATE, MONEY, TEXT, OutputColumn
 
 from .models import Batch, Campaign, CampaignEntry
 from .selectors import OVER_100M_WAN
@@ -15,16 +16,16 @@ from .services import BATCH_RULES
 
 BATCH_ORDER = {batch: position for position, batch in enumerate(Batch.values)}
 COLUMNS = (
-    LedgerColumn("批次", TEXT, 8),
-    LedgerColumn("项目名称", TEXT, 32),
-    LedgerColumn("开发区", TEXT, 20),
-    LedgerColumn("建设单位", TEXT, 26),
-    LedgerColumn("产业类别", TEXT, 12),
-    LedgerColumn("计入投资", MONEY, 14, total=True),
-    LedgerColumn("总投资", MONEY, 14, total=True),
-    LedgerColumn("签约/开工/投产日期", DATE, 14),
-    LedgerColumn("亿元以上", TEXT, 8),
-    LedgerColumn("战略性新兴产业", TEXT, 16),
+    OutputColumn("批次", TEXT, 8),
+    OutputColumn("项目名称", TEXT, 32),
+    OutputColumn("开发区", TEXT, 20),
+    OutputColumn("建设单位", TEXT, 26),
+    OutputColumn("产业类别", TEXT, 12),
+    OutputColumn("计入投资", MONEY, 14, total=True),
+    OutputColumn("总投资", MONEY, 14, total=True),
+    OutputColumn("签约/开工/投产日期", DATE, 14),
+    OutputColumn("亿元以上", TEXT, 8),
+    OutputColumn("战略性新兴产业", TEXT, 16),
 )
 
 

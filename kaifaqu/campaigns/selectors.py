@@ -9,13 +9,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from kaifaqu.core.money import as_decimal, format_wan, format_yi
 from kaifaqu.dashboard.selectors import OVER_100M_WAN
-from kaifaqu.imports.values import normal_name
 from kaifaqu.projects import lifecycle
 from kaifaqu.projects.industries import strategic_emerging_industry
 from kaifaqu.projects.models import Project, Stage, reached
 from kaifaqu.projects.selectors import Rate
 from kaifaqu.regions.models import Region
 from kaifaqu.regions.selectors import RegionAmbiguous, RegionNotFound, region_by_name
+from kaifaqu.sheets.values import normal_name
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 

@@ -18,18 +18,17 @@ from django.utils import timezone
 from kaifaqu.audit import trail
 from kaifaqu.core.bulk import insert_many
 from kaifaqu.core.scoping import Perm, scope_for
-from kaifaqu.imports.columns import Column
-from kaifaqu.imports.engine import (
+from kaifaqu.sheets.columns import Column
+from kaifaqu.sheets.ledger import ledger_csv_bytes, write_ledger_xlsx
+from kaifaqu.sheets.rows import (
     Action,
     ImportResult,
     RowOutcome,
     SourceRow,
-    ZoneLookup,
     cell_error,
     value_error,
 )
-from kaifaqu.imports.exporting import LedgerColumn, ledger_csv_bytes, ledger_title, write_ledger_xlsx
-from kaifaqu.imports.values import (
+from kaifaqu.sheets.values import (
     CellError,
     compact,
     is_empty,
@@ -40,7 +39,9 @@ from kaifaqu.imports.values import (
     parse_code,
     parse_text,
 )
+from kaifaqu.sheets.writer import OutputColumn
 from kaifaqu.zones.models import Zone
+from kaifaqu.zones.selectors import ZoneLookup, ledger_title
 
 from .credit_code import normalise_credit_code, validate_credit_code
 from .models import Enterprise, IndustryClass
@@ -358,22 +359,22 @@ def _shown(enterprise: Enterprise, key: str) -> str:
 # ------------------------------------------------------------------ export
 
 EXPORT_COLUMNS = (
-    LedgerColumn("企业名称", width=32),
-    LedgerColumn("统一社会信用代码", width=22),
-    LedgerColumn("开发区", width=20),
-    LedgerColumn("所属行业", width=16),
-    LedgerColumn("地址", width=30),
-    LedgerColumn("联系人", width=10),
-    LedgerColumn("联系电话", width=14),
-    LedgerColumn("规上企业", width=9),
-    LedgerColumn("四上企业", width=9),
-    LedgerColumn("高新技术企业", width=9),
-    LedgerColumn("专精特新", width=16),
-    LedgerColumn("链主企业", width=9),
-    LedgerColumn("上市企业", width=9),
-    LedgerColumn("包联领导", width=10),
-    LedgerColumn("包联干部", width=10),
-    LedgerColumn("国民经济行业", width=30),
+    OutputColumn("企业名称", width=32),
+    OutputColumn("统一社会信用代码", width=22),
+    OutputColumn("开发区", width=20),
+    OutputColumn("所属行业", width=16),
+    OutputColumn("地址", width=30),
+    OutputColumn("联系人", width=10),
+    OutputColumn("联系电话", width=14),
+    OutputColumn("规上企业", width=9),
+    OutputColumn("四上企业", width=9),
+    OutputColumn("高新技术企业", width=9),
+    OutputColumn("专精特新", width=16),
+    OutputColumn("链主企业", width=9),
+    OutputColumn("上市企业", width=9),
+    OutputColumn("包联领导", width=10),
+    OutputColumn("包联干部", width=10),
+    OutputColumn("国民经济行业", width=30),
 )
 
 

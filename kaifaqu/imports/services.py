@@ -21,12 +21,13 @@ from openpyxl.styles import Font, PatternFill
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.tasks import enqueue
 from kaifaqu.core.uploads import validate_upload
+from kaifaqu.sheets.columns import ColumnMatcher, normal_header
+from kaifaqu.sheets.readers import EXTENSIONS, open_sheet
+from kaifaqu.sheets.rows import ImportResult
 
-from .columns import ColumnMatcher, normal_header
-from .engine import ImportRefused, ImportResult, inspect_file, run_import
-from .kinds import ledger_kind
+from .engine import ImportRefused, inspect_file, run_import
 from .models import ImportJob, SavedMapping
-from .readers import EXTENSIONS, open_sheet
+from .registry import ledger, ledger_kind
 
 PERMISSIONS = {
     ImportJob.Kind.PROJECTS: (Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE),
@@ -286,26 +287,18 @@ def export_response(*, kind: str, queryset, unit: str, file_format: str, user) -
     """The ledger file for a filtered, scoped queryset; the export is kept in the audit trail."""
     from kaifaqu.audit import trail
     from kaifaqu.audit.models import AuditEntry
-    from kaifaqu.enterprises import ledger as enterprise_ledger
-    from kaifaqu.projects.ledger import export as project_export
 
-    scope_name = _scope_name(user)
+    chosen = ledger(kind)
     label = ImportJob.Kind(kind).label
     if file_format == "csv":
-        if kind == "projects":
-            data = project_export.export_projects_csv(queryset, unit=unit)
-        else:
-            data = enterprise_ledger.export_enterprises_csv(queryset)
+        data = chosen.export_csv(queryset, unit=unit)
         content_type = "text/csv; charset=utf-8"
     else:
         buffer = io.BytesIO()
-        if kind == "projects":
-            project_export.export_projects_xlsx(buffer, queryset, unit=unit, scope_name=scope_name)
-        else:
-            enterprise_ledger.export_enterprises_xlsx(buffer, queryset, scope_name=scope_name)
+        chosen.export_xlsx(buffer, queryset, unit=unit, scope_name=_scope_name(user))
         data = buffer.getvalue()
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    unit_part = f"-{unit}" if kind == "projects" else ""
+    unit_part = f"-{unit}" if chosen.has_unit else ""
     filename = f"{label}{unit_part}-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from kaifaqu.audit.context import current
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.views import add_service_errors
+from kaifaqu.sheets.ledger import UNITS
+from kaifaqu.sheets.rows import ACTION_LABELS
 
 from . import services
-from .engine import ACTION_LABELS
-from .exporting import UNITS
 from .forms import ImportUploadForm
-from .kinds import ledger_kind
 from .models import ImportJob
+from .registry import ledger, ledger_kind
 
 ROWS_PER_PAGE = 100
 
@@ -149,14 +149,9 @@ def import_errors(request, pk: int):
 @login_required
 def ledger_export(request, kind: str):
     """The filtered list of projects or enterprises as the office's ledger (.xlsx) or CSV."""
-    from kaifaqu.enterprises.filters import EnterpriseFilter
-    from kaifaqu.enterprises.models import Enterprise
-    from kaifaqu.projects.filters import ProjectFilter
-    from kaifaqu.projects.models import Project
-
-    model, filter_class = (Project, ProjectFilter) if kind == "projects" else (Enterprise, EnterpriseFilter)
-    visible = model.objects.visible_to(request.user)
-    filterset = filter_class(request.GET or None, queryset=visible, request=request)
+    chosen = ledger(kind)
+    visible = chosen.model().objects.visible_to(request.user)
+    filterset = chosen.filterset()(request.GET or None, queryset=visible, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
     if filterset.is_bound and not filterset.is_valid():
         queryset = visible.none()

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from kaifaqu.imports.readers import ReadError, column_letter, open_sheet
-from kaifaqu.imports.values import compact, is_blank_mark, normal_text
 from kaifaqu.regions.models import Region
+from kaifaqu.sheets.readers import ReadError, column_letter, open_sheet
+from kaifaqu.sheets.values import compact, is_blank_mark, normal_text
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 

@@ -25,7 +25,7 @@ from .builders import Progress, month_end, monthly_report, weekly_report
 from .content import ReportContent
 from .docx import write_docx
 from .models import Report
-from .xlsx import write_xlsx
+from .xlsx import write_report_xlsx
 
 logger = logging.getLogger(__name__)
 STALE_SECONDS = 600  # a report not finished after ten minutes was cut off (a restart)
@@ -133,7 +133,7 @@ def save_files(report: Report, content: ReportContent) -> None:
     folder = report.path("docx").parent
     folder.mkdir(parents=True, exist_ok=True)
     report.path("docx").write_bytes(write_docx(content))
-    report.path("xlsx").write_bytes(write_xlsx(content))
+    report.path("xlsx").write_bytes(write_report_xlsx(content))
 
 
 def check_stale(report: Report) -> Report:

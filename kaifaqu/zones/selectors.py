@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 
 from .models import Zone, ZoneQuerySet
 
@@ -84,3 +87,43 @@ def zone_members_with(zone, perm: str):
         .objects.filter(pk__in=[user.pk for user in users if scope_for(user).can(perm, zone.pk)])
         .order_by("username")
     )
+
+
+class ZoneLookup:
+    """Zones by the names people write (full, short, or a unique part), within what the user may see."""
+
+    def __init__(self, user):
+        self.zones = Zone.objects.visible_to(user) if user is not None else Zone.objects.all()
+        self.found: dict[str, Zone | str] = {}
+
+    def find(self, written: str):
+        """The zone, or the reason (a ``str``) none is found."""
+        key = "".join(written.split())
+        if key not in self.found:
+            try:
+                self.found[key] = zone_by_name(key, self.zones)
+            except ZoneNotFound as exc:
+                reason = str(exc).rstrip("。")
+                if reason.startswith("未找到"):
+                    reason += "（或不在您的管辖范围内）"
+                self.found[key] = reason
+        return self.found[key]
+
+    def for_row(self, written: str, fixed):
+        """A row's zone: its 开发区 cell, which must agree with the zone chosen for the whole
+        file; or that zone. The reason (a ``str``) when there is none."""
+        if not written:
+            return fixed or "未指定开发区：请在导入时选择开发区，或在表中加入“开发区”列"
+        found = self.find(written)
+        if isinstance(found, str) or fixed is None or found.pk == fixed.pk:
+            return found
+        return f"“{written}”与指定的开发区“{fixed.name}”不一致"
+
+
+def ledger_title(queryset, *, what: str, scope_name: str = "", today: datetime.date | None = None) -> str:
+    """``XX开发区重点项目台账（截至YYYY年M月D日）`` for a zone-keyed list (projects, enterprises,
+    campaign entries): the zone's name when the list is one zone's, else the scope's (吕梁市各开发区)."""
+    day = today or timezone.localdate()
+    zones = list(queryset.order_by().values_list("zone__name", flat=True).distinct()[:2])
+    owner = zones[0] if len(zones) == 1 else (scope_name or "各开发区")
+    return f"{owner}{what}（截至{day.year}年{day.month}月{day.day}日）"

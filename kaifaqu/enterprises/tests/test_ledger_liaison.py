@@ -10,7 +10,7 @@ from kaifaqu.conftest import make_user
 from kaifaqu.enterprises.ledger import export_enterprises_xlsx
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.imports.engine import run_import
-from kaifaqu.imports.kinds import ledger_kind
+from kaifaqu.imports.registry import ledger_kind
 from kaifaqu.imports.tests.files import write_xlsx
 from kaifaqu.zones import roles
 from kaifaqu.zones.models import Unit

@@ -48,7 +48,7 @@ def test_liaison_flags_and_class_on_the_page_and_in_the_ledger(client, xiaoyi_st
 
 def test_the_ledger_import_reads_the_class_back(xiaoyi_staff, xiaoyi_enterprise, tmp_path):
     from kaifaqu.enterprises.ledger import industry_class
-    from kaifaqu.imports.values import CellError
+    from kaifaqu.sheets.values import CellError
 
     assert industry_class("C25 石油、煤炭及其他燃料加工业").code == "25"
     assert industry_class("26").name == "化学原料和化学制品制造业"

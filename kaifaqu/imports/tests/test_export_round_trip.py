@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from kaifaqu.audit.models import AuditEntry
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.imports.engine import run_import
-from kaifaqu.imports.kinds import ledger_kind
+from kaifaqu.imports.registry import ledger_kind
 from kaifaqu.projects.models import Project
 from kaifaqu.projects.services import milestone_create
 

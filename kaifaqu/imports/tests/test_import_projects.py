@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from kaifaqu.audit.models import AuditEntry
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.imports.engine import run_import
-from kaifaqu.imports.kinds import ledger_kind
+from kaifaqu.imports.registry import ledger_kind
 from kaifaqu.projects.models import Milestone, Project, Stage, StageChange
 
 from .files import write_csv, write_xls, write_xlsx

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from kaifaqu.imports.columns import ColumnMatcher, header_factor, normal_header
-from kaifaqu.imports.readers import column_letter, detect_encoding
-from kaifaqu.imports.values import CellError, parse_area, parse_bool, parse_date, parse_money
 from kaifaqu.projects.ledger.columns import COLUMNS
+from kaifaqu.sheets.columns import ColumnMatcher, header_factor, normal_header
+from kaifaqu.sheets.readers import column_letter, detect_encoding
+from kaifaqu.sheets.values import CellError, parse_area, parse_bool, parse_date, parse_money
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kaifaqu.core.views import add_service_errors
-from kaifaqu.imports.readers import ReadError
 from kaifaqu.projects.models import local_today
+from kaifaqu.sheets.readers import ReadError
 from kaifaqu.zones.models import Zone
 
 from .. import services

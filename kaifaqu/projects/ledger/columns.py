@@ -9,8 +9,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kaifaqu.imports.columns import Column
-from kaifaqu.imports.values import CellError, compact, is_empty, parse_bool
+from kaifaqu.sheets.columns import Column
+from kaifaqu.sheets.values import CellError, compact, is_empty, parse_bool
 
 from .. import lifecycle
 from ..models import PriorityLevel, Project, Stage

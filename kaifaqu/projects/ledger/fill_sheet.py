@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kaifaqu.imports.exporting import DATE, TEXT, LedgerColumn, Marked, ledger_title, write_ledger_xlsx
+from kaifaqu.sheets.ledger import write_ledger_xlsx
+from kaifaqu.sheets.writer import DATE, TEXT, Marked, OutputColumn
+from kaifaqu.zones.selectors import ledger_title
 
 from ..completeness import GAP_BY_KEY, GAPS, Gap
 from ..models import Project
@@ -32,13 +34,13 @@ GAP_COLUMNS: tuple[Gap, ...] = tuple(gap for gap in GAPS if gap.key not in IDENT
 _WIDTHS = {"project_code": 24, "name": 28, "zone": 14, "stage": 17, "enterprise": 22, "industry": 10}
 
 
-def _column(key: str) -> LedgerColumn:
+def _column(key: str) -> OutputColumn:
     """The importer's own header for ``key``, so the filled sheet reads back."""
     kind = DATE if key.endswith("_on") else TEXT
-    return LedgerColumn(COLUMN_BY_KEY[key].label, kind, width=_WIDTHS.get(key, 11))
+    return OutputColumn(COLUMN_BY_KEY[key].label, kind, width=_WIDTHS.get(key, 11))
 
 
-FILL_COLUMNS: tuple[LedgerColumn, ...] = tuple(_column(key) for key in (*IDENTITY, *(g.key for g in GAP_COLUMNS)))
+FILL_COLUMNS: tuple[OutputColumn, ...] = tuple(_column(key) for key in (*IDENTITY, *(g.key for g in GAP_COLUMNS)))
 
 
 def write_fill_sheet(handle, projects: QuerySet[Project], *, today: datetime.date | None = None) -> int:

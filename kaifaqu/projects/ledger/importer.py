@@ -25,21 +25,20 @@ from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.validation import ErrorBag
 from kaifaqu.enterprises.credit_code import normalise_credit_code, validate_credit_code
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.imports.columns import normal_header
-from kaifaqu.imports.engine import (
+from kaifaqu.sheets.columns import normal_header
+from kaifaqu.sheets.layout import section_word
+from kaifaqu.sheets.rows import (
     Action,
     CellCache,
     ImportResult,
     RowError,
     RowOutcome,
     SourceRow,
-    ZoneLookup,
     cell_error,
     value_error,
     year_from_titles,
 )
-from kaifaqu.imports.layout import section_word
-from kaifaqu.imports.values import (
+from kaifaqu.sheets.values import (
     compact,
     is_empty,
     normal_name,
@@ -53,6 +52,7 @@ from kaifaqu.imports.values import (
     parse_year,
 )
 from kaifaqu.zones.models import Park, Zone
+from kaifaqu.zones.selectors import ZoneLookup
 
 from .. import completeness, lifecycle, services
 from ..models import Milestone, PlanCategory, PriorityLevel, Project, Stage, local_today

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifaqu.imports.engine import run_import
-from kaifaqu.imports.kinds import ledger_kind
+from kaifaqu.imports.registry import ledger_kind
 from kaifaqu.projects.cards import default_period
 from kaifaqu.projects.completeness import GAPS
 from kaifaqu.projects.lifecycle import RANK

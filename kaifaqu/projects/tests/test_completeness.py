@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from kaifaqu.audit.models import AuditEntry
 from kaifaqu.conftest import make_user
 from kaifaqu.imports.engine import run_import
-from kaifaqu.imports.kinds import ledger_kind
+from kaifaqu.imports.registry import ledger_kind
 from kaifaqu.imports.tests.files import write_xlsx
 from kaifaqu.projects import services
 from kaifaqu.projects.completeness import GAPS, gap_counts

@@ -3,12 +3,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from kaifaqu.core.commands import KaifaquCommand
-from kaifaqu.enterprises.ledger import export_enterprises_csv, export_enterprises_xlsx
-from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.imports.exporting import UNITS
-from kaifaqu.imports.kinds import KINDS
-from kaifaqu.projects.ledger.export import export_projects_csv, export_projects_xlsx
-from kaifaqu.projects.models import Project
+from kaifaqu.imports.registry import KINDS, ledger
+from kaifaqu.sheets.ledger import UNITS
 from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 
 
@@ -27,21 +23,17 @@ class Command(KaifaquCommand):
             raise CommandError(f"输出文件应以 .xlsx 或 .csv 结尾：“{output}”。")
         if not path.parent.exists():
             raise CommandError(f"目录“{path.parent}”不存在。")
-        model = Project if kind == "projects" else Enterprise
-        queryset = model.objects.all()
+        chosen = ledger(kind)
+        queryset = chosen.model().objects.all()
         if zone:
             try:
                 queryset = queryset.filter(zone=zone_by_name(zone))
             except ZoneNotFound as exc:
                 raise CommandError(str(exc)) from exc
         if path.suffix.lower() == ".csv":
-            data = export_projects_csv(queryset, unit=unit) if kind == "projects" else export_enterprises_csv(queryset)
-            path.write_bytes(data)
+            path.write_bytes(chosen.export_csv(queryset, unit=unit))
             count = queryset.count()
         else:
             with path.open("wb") as handle:
-                if kind == "projects":
-                    count = export_projects_xlsx(handle, queryset, unit=unit)
-                else:
-                    count = export_enterprises_xlsx(handle, queryset)
+                count = chosen.export_xlsx(handle, queryset, unit=unit)
         self.stdout.write(f"已导出 {count} 条{KINDS[kind].removesuffix('台账')}记录到 {path}")

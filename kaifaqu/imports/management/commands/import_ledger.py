@@ -4,9 +4,10 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from kaifaqu.core.commands import KaifaquCommand
-from kaifaqu.imports.engine import ImportRefused, ImportResult, run_import
-from kaifaqu.imports.kinds import KINDS, ledger_kind
-from kaifaqu.imports.readers import EXTENSIONS
+from kaifaqu.imports.engine import ImportRefused, run_import
+from kaifaqu.imports.registry import KINDS, ledger_kind
+from kaifaqu.sheets.readers import EXTENSIONS
+from kaifaqu.sheets.rows import ImportResult
 from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 
 

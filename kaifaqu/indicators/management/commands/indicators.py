@@ -4,12 +4,12 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from kaifaqu.core.commands import KaifaquCommand, find_city, parse_month
-from kaifaqu.imports.readers import ReadError
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.selectors import city_summary, in_units, of_record, province_summary
 from kaifaqu.indicators.services import indicators_import
 from kaifaqu.indicators.template import template_title, template_xlsx
 from kaifaqu.regions.selectors import RegionNotFound, region_by_name
+from kaifaqu.sheets.readers import ReadError
 from kaifaqu.zones.models import Zone
 
 

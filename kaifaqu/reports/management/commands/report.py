@@ -11,11 +11,11 @@ from kaifaqu.projects.selectors import latest_plan_year
 from kaifaqu.reports.analysis import indicators_report
 from kaifaqu.reports.builders import monthly_report, weekly_report
 from kaifaqu.reports.docx import write_docx
-from kaifaqu.reports.xlsx import write_xlsx
+from kaifaqu.reports.xlsx import write_report_xlsx
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 
-WRITERS = {".docx": write_docx, ".xlsx": write_xlsx}
+WRITERS = {".docx": write_docx, ".xlsx": write_report_xlsx}
 
 
 class Command(KaifaquCommand):
