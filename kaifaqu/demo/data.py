@@ -7,6 +7,8 @@ Two zones reproduce the articles' figures exactly:
 - 孝义 (seed 000): 尽快开工 36 / 193.56亿, 力争开工 7 / 137.49亿, 招商储备 10 / 221.65亿
   — 53 projects, 552.7亿元, of which 8 省重点 totalling 107.61亿元.
 Credit codes are generated (valid check digits) and fictional.
+Dates are written as of DEMO_MONTH, the last month reported, in DEMO_YEAR, the plan year;
+loading moves them to the loading day (see dates.py). Amounts and counts never move.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEMO_PASSWORD = "kaifaqu-demo"
-DEMO_YEAR = 2025
+DEMO_YEAR = 2025  # the plan year written below: loaded, it is the loading day's year
+DEMO_MONTH = (2025, 10)  # the last month the dates below report: loaded, it is the month before the loading day's
 
 
 @dataclass(frozen=True)
@@ -1160,7 +1163,8 @@ OTHER_PROJECTS = {
 PROJECTS = {"xiaoyi": XIAOYI, "tunliu": TUNLIU, **OTHER_PROJECTS}
 
 # Milestones (节点) and progress (进展) for a few projects, as the articles describe them.
-# planned/actual dates are ISO; a planned date in the past with no actual date is overdue.
+# planned/actual dates are ISO, written as of DEMO_MONTH; a planned date in the past with no actual
+# date is overdue. Loading moves them by whole months to the loading day.
 MILESTONES = {
     "危险废物综合利用项目": (
         ("储罐区主体建设完成", "2025-08-31", "2025-08-28", "孔庆锁"),

@@ -34,6 +34,7 @@ from kaifaqu.zones.models import Membership, Park, Unit, Zone
 from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 from . import data
+from .dates import DemoCalendar
 from .indicators import demo_indicators
 from .requests import demo_requests
 
@@ -82,6 +83,18 @@ STEP_DAYS = {
 }
 
 
+# What a project under construction reports month by month, in the order the work goes.
+PHASES = (
+    "场地平整和基础施工",
+    "主体结构施工",
+    "钢结构和屋面安装",
+    "设备采购和进场",
+    "设备安装",
+    "配套管网和道路施工",
+    "设备调试和收尾",
+)
+
+
 class DemoDataExists(Exception):
     pass
 
@@ -99,27 +112,34 @@ def demo_data_exists() -> bool:
 
 
 @transaction.atomic
-def demo_load(*, force: bool = False) -> DemoSummary:
-    """Load the demo data into an empty database (or, with ``force``, replace what is there)."""
+def demo_load(*, force: bool = False, today: datetime.date | None = None) -> DemoSummary:
+    """Load the demo data into an empty database (or, with ``force``, replace what is there),
+    dated as seen on ``today`` (default: today): its current year is ``today``'s."""
     if not settings.DEMO:
         raise PermissionError("演示数据只能在演示模式下加载（设置 KAIFAQU_DEMO=1）；生产环境不会创建演示账号。")
+    today = today or local_today()
+    if today > local_today():
+        # The services refuse facts dated after today: a demo cannot be dated in the future.
+        raise ValueError(f"演示数据的日期（{today}）不能晚于今天。")
     if demo_data_exists():
         if not force:
             raise DemoDataExists("数据库中已有数据，未加载演示数据。如需清空并重新加载，请加 --force。")
         _wipe()
+    calendar = DemoCalendar(today)
     admin = _user("admin", "系统管理员", superuser=True)
     zones = {spec.key: _zone(spec, admin) for spec in data.ZONES}
     enterprises = {key: _enterprise(key, spec, zones, admin) for key, spec in data.ENTERPRISES.items()}
     count = 0
     for zone_key, specs in data.PROJECTS.items():
         for index, spec in enumerate(specs):
-            _project(spec, index, zones[zone_key], enterprises, admin)
+            _project(spec, index, zones[zone_key], enterprises, admin, calendar)
             count += 1
-    _milestones_and_progress(admin)
+    _milestones_and_progress(admin, calendar)
+    _monthly_progress(admin, calendar)
     _date_history()
     _campaigns(admin)
-    demo_indicators(today=local_today(), admin=admin)
-    demo_requests(admin=admin, today=local_today())
+    demo_indicators(today=today, admin=admin)
+    demo_requests(admin=admin, today=today)
     for username, display, unit, role_codes in DEMO_USERS[1:]:
         _member(_user(username, display), unit, role_codes, zones, enterprises)
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
@@ -195,10 +215,11 @@ def _enterprise(key: str, spec, zones, admin) -> Enterprise:
     )
 
 
-def _project(spec: data.ProjectSpec, index: int, zone: Zone, enterprises, admin) -> Project:
+def _project(spec: data.ProjectSpec, index: int, zone: Zone, enterprises, admin, calendar: DemoCalendar) -> Project:
     category = PlanCategory.objects.get(unit__isnull=True, name=spec.category) if spec.category else None
     park = zone.parks.get(name=spec.park) if spec.park else None
     total = Decimal(spec.wan)
+    plan_year = calendar.plan_year(spec.year)
     fields = {
         "name": spec.name,
         "zone": zone,
@@ -207,7 +228,7 @@ def _project(spec: data.ProjectSpec, index: int, zone: Zone, enterprises, admin)
         "content": spec.content,
         "industry": spec.industry,
         "total_investment": total,
-        "plan_year": spec.year,
+        "plan_year": plan_year,
         "plan_category": category,
         "priority_level": spec.priority,
         "land_area_mu": Decimal(spec.land_mu) if spec.land_mu else None,
@@ -217,10 +238,14 @@ def _project(spec: data.ProjectSpec, index: int, zone: Zone, enterprises, admin)
     }
     if lifecycle.RANK[spec.stage] >= lifecycle.RANK[Stage.SIGNED]:
         fields["year_planned_investment"] = (total * Decimal("0.3")).quantize(Decimal("1"))
-    if lifecycle.RANK[spec.stage] >= lifecycle.RANK[Stage.STARTED]:
-        fields["year_completed_investment"] = (total * Decimal("0.2")).quantize(Decimal("1"))
+    if lifecycle.RANK[spec.stage] >= lifecycle.RANK[Stage.STARTED] and not _reports_monthly(spec, plan_year, calendar):
+        # A fifth of the project done in its plan year, as much of it as the months reported so far.
+        share = Decimal("0.2") * calendar.months_reported(plan_year) / 12
+        fields["year_completed_investment"] = (total * share).quantize(Decimal("1"))
     project = project_create(user=admin, fields=fields)
-    dates = _stage_dates(spec, index)
+    # Steps, like progress, are on record up to last month: a campaign is not held for this month's.
+    latest = calendar.month_start - datetime.timedelta(days=1 + index * 3 % 20)
+    dates = _stage_dates(plan_year, index, spec.stage, latest)
     for stage in lifecycle.ORDER[1 : lifecycle.RANK[spec.stage] + 1]:
         name = lifecycle.DATE_FIELD[stage]
         code = _project_code(zone, spec, dates["filed_on"], index) if stage == Stage.FILED else None
@@ -232,20 +257,29 @@ def _project(spec: data.ProjectSpec, index: int, zone: Zone, enterprises, admin)
             project=project,
             fields={
                 "in_statistics": True,
-                "in_statistics_on": dates["started_on"] + datetime.timedelta(days=30),
+                "in_statistics_on": _in_statistics_on(dates["started_on"], plan_year, calendar),
             },
         )
     return project
 
 
-def _stage_dates(spec: data.ProjectSpec, index: int) -> dict[str, datetime.date]:
-    """Plausible step dates: a plan-year project was first contacted in the spring of the year before."""
-    day = datetime.date(spec.year - 1, 3, 1) + datetime.timedelta(days=index * 4)
+def _in_statistics_on(started_on: datetime.date, plan_year: int, calendar: DemoCalendar) -> datetime.date:
+    """A month after starting, or in January of the plan year (its 当年入统投资), and by last month."""
+    day = max(started_on + datetime.timedelta(days=30), datetime.date(plan_year, 1, 20))
+    return max(min(day, calendar.month_start - datetime.timedelta(days=1)), started_on)
+
+
+def _stage_dates(plan_year: int, index: int, stage: str, latest: datetime.date) -> dict[str, datetime.date]:
+    """Plausible step dates up to ``stage``: a plan-year project was first contacted in the spring
+    of the year before. Loaded early in the year, a chain would run past ``latest`` (last month,
+    give or take: steps cannot lie ahead): it is moved back whole to end there, keeping its intervals."""
+    day = datetime.date(plan_year - 1, 3, 1) + datetime.timedelta(days=index * 4)
     dates = {}
-    for stage in lifecycle.ORDER[1:]:
-        day += datetime.timedelta(days=STEP_DAYS[stage])
-        dates[lifecycle.DATE_FIELD[stage]] = day
-    return dates
+    for step in lifecycle.ORDER[1 : lifecycle.RANK[stage] + 1]:
+        day += datetime.timedelta(days=STEP_DAYS[step])
+        dates[lifecycle.DATE_FIELD[step]] = day
+    late = datetime.timedelta(days=max((day - latest).days, 0))
+    return {name: when - late for name, when in dates.items()}
 
 
 def _project_code(zone: Zone, spec: data.ProjectSpec, filed_on: datetime.date, index: int) -> str:
@@ -253,7 +287,7 @@ def _project_code(zone: Zone, spec: data.ProjectSpec, filed_on: datetime.date, i
     return f"{filed_on.year}-{zone.region_id}-{industry}-03-{zone.pk * 1000 + index + 1:06d}"
 
 
-def _milestones_and_progress(admin) -> None:
+def _milestones_and_progress(admin, calendar: DemoCalendar) -> None:
     for project_name, milestones in data.MILESTONES.items():
         project = Project.objects.get(name=project_name)
         for name, planned, actual, owner in milestones:
@@ -261,17 +295,20 @@ def _milestones_and_progress(admin) -> None:
                 user=admin,
                 project=project,
                 name=name,
-                planned_on=datetime.date.fromisoformat(planned),
-                actual_on=datetime.date.fromisoformat(actual) if actual else None,
+                planned_on=calendar.moved(planned),
+                actual_on=calendar.happened(actual),
                 owner=owner,
             )
     for project_name, reports in data.PROGRESS.items():
         project = Project.objects.get(name=project_name)
-        for reported_on, text, investment in reports:
+        for written, text, investment in reports:
+            reported_on = calendar.reported(written)
+            if reported_on is None:
+                continue  # not reported yet: this month's progress comes next month
             progress_create(
                 user=admin,
                 project=project,
-                reported_on=datetime.date.fromisoformat(reported_on),
+                reported_on=reported_on,
                 text=text,
                 investment=Decimal(investment),
             )
@@ -321,3 +358,36 @@ def _date_history() -> None:
         first = min(dates) if dates else datetime.date(project.plan_year - 1, 3, 1)
         when = datetime.datetime.combine(first, datetime.time(9, 0), tzinfo=tz)
         Project.objects.filter(pk=project.pk).update(created_at=when)
+
+
+def _reports_monthly(spec: data.ProjectSpec, plan_year: int, calendar: DemoCalendar) -> bool:
+    """This year's projects under construction report every month (their 年度完成投资 is what they
+    report), unless the articles give their progress."""
+    return spec.stage == Stage.STARTED and plan_year == calendar.year and spec.name not in data.PROGRESS
+
+
+def _monthly_progress(admin, calendar: DemoCalendar) -> None:
+    """A report on the 25th of each month since starting (the last 11 at most) up to last month;
+    every fourth project went quiet three months ago, so 停滞 has something to show."""
+    specs = {spec.name: spec for specs in data.PROJECTS.values() for spec in specs}
+    projects = Project.objects.filter(name__in=specs, plan_year=calendar.year).order_by("pk")
+    monthly = [project for project in projects if _reports_monthly(specs[project.name], project.plan_year, calendar)]
+    for index, project in enumerate(monthly):
+        months = _months_since(project.started_on, calendar, quiet=3 if index % 4 == 3 else 0)
+        share = project.total_investment * Decimal("0.2") / 12
+        for step, (year, month) in enumerate(months):
+            amount = (share * (90 + 5 * ((index + step) % 5)) / 100).quantize(Decimal("1"))
+            phase = PHASES[step * len(PHASES) // len(months)]
+            progress_create(
+                user=admin,
+                project=project,
+                reported_on=datetime.date(year, month, 25),
+                text=f"{phase}，按计划推进。",
+                investment=amount,
+            )
+
+
+def _months_since(started_on: datetime.date, calendar: DemoCalendar, *, quiet: int) -> list[tuple[int, int]]:
+    last = calendar.today.year * 12 + calendar.today.month - 2 - quiet  # last month, less the quiet ones
+    first = max(started_on.year * 12 + started_on.month, last - 10)  # the month after starting
+    return [(index // 12, index % 12 + 1) for index in range(first, last + 1)]
