@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from kaifaqu.core.api_sections import TAGS as API_SECTIONS
 from kaifaqu.core.env import env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -178,10 +179,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["kaifaqu.core.api_rights.AsksTheRules"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kaifaqu.core.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kaifaqu.core.api_schema.SchemaInChinese",
     "EXCEPTION_HANDLER": "kaifaqu.core.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -194,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": API_SECTIONS,
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "kaifaqu.projects.models.Stage",
         "PriorityLevelEnum": "kaifaqu.projects.models.PriorityLevel",
@@ -238,6 +240,10 @@ LOGGING = {
 KAIFAQU_PAGE_SIZE = env_int("KAIFAQU_PAGE_SIZE", 50)
 # A project under way with no progress report for this many days counts as stalled (停滞) on the dashboard.
 KAIFAQU_STALLED_DAYS = env_int("KAIFAQU_STALLED_DAYS", 30)
+# Money sanity (亿元): above CONFIRM a project's amount is saved only when the user confirms it;
+# above MAX it is refused everywhere (pages, API, imports): 万元 typed as 元 is the usual cause.
+KAIFAQU_AMOUNT_CONFIRM_YI = env_int("KAIFAQU_AMOUNT_CONFIRM_YI", 1000)
+KAIFAQU_AMOUNT_MAX_YI = env_int("KAIFAQU_AMOUNT_MAX_YI", 10000)
 # A monthly figure that changes more than this (percent, year on year) is flagged for the reporter to confirm.
 KAIFAQU_OUTLIER_PCT = env_int("KAIFAQU_OUTLIER_PCT", 50)
 # 月调度: the day of the following month by which zones report, unless the office sets a date.

@@ -51,12 +51,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     # Some machines' pip configuration names local mirrors that may be absent: keep its
     # "Location ... is ignored" chatter out of the way, show every other message.
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 >/dev/null | quiet_pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | quiet_pip
+    # The build backend's English "Editable installation" banner is a Python warning: silence
+    # warnings for this one command so a newcomer's first screen stays Chinese (errors still show).
+    PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | quiet_pip
     echo "$want" > "$stamp"
 fi
 
 # Reports draw their charts in a Chinese font; Debian's WenQuanYi is the usual one.
-if ! { command -v fc-list >/dev/null && fc-list | grep -qi "wenquanyi\|wqy\|noto sans cjk\|source han"; }; then
+# grep reads the whole list (no -q): under pipefail an early exit would kill fc-list with
+# SIGPIPE and the check would fail at random, reinstalling the font.
+if ! { command -v fc-list >/dev/null && fc-list | grep -i "wenquanyi\|wqy\|noto sans cjk\|source han" >/dev/null; }; then
     apt_install fonts-wqy-microhei || echo "!! 报告图表中的汉字需要中文字体（apt-get install -y fonts-wqy-microhei）" >&2
 fi
 

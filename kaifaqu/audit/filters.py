@@ -8,7 +8,7 @@ from .models import AuditEntry
 
 
 class AuditEntryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="搜索", help_text="用户名或对象名称")
+    q = django_filters.CharFilter(method="filter_search", label="搜索", help_text="姓名、账号或对象名称")
     zone = django_filters.ModelChoiceFilter(
         queryset=lambda request: Zone.objects.visible_to(request.user) if request else Zone.objects.none(),
         label="开发区",
@@ -30,4 +30,9 @@ class AuditEntryFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(username__icontains=value) | Q(object_repr__icontains=value)) if value else queryset
+        if not value:
+            return queryset
+        # People are shown by name, so they are found by name as well as by login id.
+        person = Q(username__icontains=value) | Q(user__first_name__icontains=value)
+        person |= Q(user__last_name__icontains=value)
+        return queryset.filter(person | Q(object_repr__icontains=value))

@@ -29,7 +29,12 @@ def visible_record(user, key: str):
 def record_history(user, key: str, *, page: int | str | None = 1) -> Page:
     """One page of a record's history, newest first (the record must be visible: 404 otherwise)."""
     visible_record(user, key)
-    entries = AuditEntry.objects.visible_to(user).for_record(key).order_by("-at", "-id")
+    entries = (
+        AuditEntry.objects.visible_to(user)
+        .for_record(key)
+        .select_related("user__membership__unit")  # each row names the person and unit
+        .order_by("-at", "-id")
+    )
     return Paginator(entries, HISTORY_PAGE_SIZE).get_page(page)
 
 

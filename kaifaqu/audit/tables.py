@@ -1,5 +1,6 @@
 from django.utils.html import format_html, format_html_join
 
+from kaifaqu.core.people import person_html, person_label
 from kaifaqu.core.tables import Column
 
 
@@ -17,7 +18,7 @@ def changes_html(entry) -> str:
 
 AUDIT_COLUMNS = [
     Column("at", "时间", lambda e: e.local_at.strftime("%Y-%m-%d %H:%M:%S"), "at", "text-nowrap"),
-    Column("username", "用户", lambda e: e.username or "—", "username"),
+    Column("username", "用户", lambda e: person_html(e.user, username=e.username), "username"),
     Column("action", "操作", lambda e: e.get_action_display(), "action", "text-nowrap"),
     Column("object", "对象", lambda e: f"{e.object_label} {e.object_repr}".strip() or "—", None),
     Column("changes", "变更内容", changes_html, None, "small"),
@@ -25,7 +26,7 @@ AUDIT_COLUMNS = [
     Column("ip", "IP 地址", lambda e: e.ip or "—", None, "text-nowrap"),
 ]
 
-EXPORT_HEADERS = ["时间", "用户", "来源", "IP 地址", "操作", "对象类型", "对象", "字段", "原值", "新值", "说明"]
+EXPORT_HEADERS = ["时间", "用户", "账号", "来源", "IP 地址", "操作", "对象类型", "对象", "字段", "原值", "新值", "说明"]
 
 
 def export_rows(entries):
@@ -33,6 +34,7 @@ def export_rows(entries):
     for entry in entries:
         head = [
             entry.local_at,
+            person_label(entry.user) if entry.user else entry.username,
             entry.username,
             entry.get_source_display(),
             entry.ip or "",

@@ -1,11 +1,10 @@
 """The audit log (for roles with 查看操作记录), its export, and a record's history partial."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from kaifaqu.core.export import FORMATS, export_response
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.rights import ensure
 from kaifaqu.core.views import FilteredListView
 
 from . import trail
@@ -16,8 +15,7 @@ from .tables import AUDIT_COLUMNS, EXPORT_HEADERS, export_rows
 
 
 def _require_audit_view(user) -> None:
-    if not scope_for(user).can_anywhere(Perm.AUDIT_VIEW):
-        raise PermissionDenied("您没有“查看和导出操作记录”的权限。")
+    ensure(user, "audit.view")
 
 
 class AuditLogView(FilteredListView):
@@ -25,6 +23,7 @@ class AuditLogView(FilteredListView):
     filterset_class = AuditEntryFilter
     columns = AUDIT_COLUMNS
     default_ordering = ["-at", "-id"]
+    select_related = ("user__membership__unit",)  # the 用户 column names the person and unit
     template_name = "audit/log.html"
     partial_template_name = "audit/_log_results.html"
 
@@ -43,7 +42,7 @@ def audit_export(request):
     base = AuditEntry.objects.visible_to(request.user)
     filterset = AuditEntryFilter(request.GET or None, queryset=base, request=request)
     entries = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    entries = entries.order_by("-at", "-id")
+    entries = entries.order_by("-at", "-id").select_related("user__membership__unit")
     response = export_response(
         title="操作记录", headers=EXPORT_HEADERS, rows=export_rows(entries.iterator()), file_format=file_format
     )

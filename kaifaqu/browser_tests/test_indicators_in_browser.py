@@ -1,8 +1,9 @@
-"""月调度 in real Chromium: a zone reports its month (an outlier confirmed with a note), the city
-approves it, and the city's matrix shows the figures."""
+"""月调度 in real Chromium: a zone reports its month (a draft with an outlier, then 报送 with a note),
+the city reviews it on its own page and approves it, and the city's matrix shows the figures."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -48,12 +49,17 @@ def test_zone_reports_city_approves_matrix_updates(statisticians, login, page, l
         row = page.locator(f'tr[data-indicator="{name}"]')
         row.locator('input[name^="value_"]').fill(value)
         row.locator('input[name^="last_year_"]').fill(last_year)
+    # A draft keeps the outlier without a note; the page says a note is needed before 报送.
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_test_id("report-status")).to_contain_text("草稿")
+    expect(page.get_by_role("alert").filter(has_text="税收收入数据异常")).to_be_visible()
+    tax = page.locator('tr[data-indicator="税收收入"]')
+    expect(tax.get_by_test_id("warning")).to_contain_text("1-3月累计较上年同期增长200.0%，超过±50%")
     page.get_by_test_id("submit").click()
 
-    # The outlier is refused until the reporter says why; nothing was saved.
-    tax = page.locator('tr[data-indicator="税收收入"]')
-    expect(tax.get_by_test_id("outlier")).to_contain_text("同比增长 200.0%，超过 ±50%")
-    expect(page.get_by_test_id("report-status")).to_contain_text("未填报")
+    # 报送 is refused until the reporter says why; the draft is unchanged.
+    expect(tax.get_by_test_id("outlier")).to_contain_text("税收收入：1-3月累计较上年同期增长200.0%，超过±50%")
+    expect(page.get_by_test_id("report-status")).to_contain_text("草稿")
     expect(tax.locator('input[name^="value_"]')).to_have_value("6.00")  # what was typed is kept
     tax.locator('input[name^="note_"]').fill("土地增值税一次性入库")
     page.get_by_test_id("submit").click()
@@ -68,7 +74,18 @@ def test_zone_reports_city_approves_matrix_updates(statisticians, login, page, l
     row = page.locator('[data-testid="submissions"] tr[data-zone="孝义经开区"]')
     expect(row).to_contain_text("已报送")
     row.get_by_role("link", name="审核").click()
-    expect(page.locator('tr[data-indicator="税收收入"] input[name^="note_"]')).to_have_value("土地增值税一次性入库")
+
+    # The reviewer's page: figures, last year, growth, the outlier with its note; 通过 / 退回, nothing to fill.
+    tax = page.locator('tr[data-indicator="税收收入"]')
+    expect(tax.locator('[data-cell="value"]')).to_have_text("6.00")
+    expect(tax.locator('[data-cell="last_year"]')).to_have_text("2.00")
+    expect(tax.locator('[data-cell="growth"]')).to_have_text("200.0%")
+    expect(tax.get_by_test_id("note")).to_contain_text("土地增值税一次性入库")
+    expect(page.get_by_role("button", name="保存草稿")).to_have_count(0)
+    expect(page.get_by_role("button", name="报送")).to_have_count(0)
+    page.get_by_test_id("return-button").click()  # 退回 without a reason is refused
+    expect(page.get_by_test_id("return")).to_contain_text("请填写退回原因")
+    expect(page.get_by_test_id("report-status")).to_contain_text("已报送")
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("report-status")).to_contain_text("已审核")
 
@@ -79,6 +96,6 @@ def test_zone_reports_city_approves_matrix_updates(statisticians, login, page, l
     # 30.08 of a 100 target is 30.1%, ahead of the 25.0% time progress: green.
     completion = zone_row.locator("td").nth(2)
     expect(completion).to_have_text("30.1")
-    expect(completion).to_have_class("text-end table-success")
+    expect(completion).to_have_class(re.compile(r"\btable-success\b"))  # app.js may add nowrap
     expect(page.get_by_test_id("sentences")).to_contain_text("1个工业类开发区规上工业增加值完成30.08亿元，同比增长3.1%")
     assert page.outside_requests == []

@@ -14,13 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from kaifaqu.audit import trail
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.rights import ensure
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 from kaifaqu.projects import lifecycle
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
-from kaifaqu.zones.selectors import office_covers
 
 from .models import Batch, Campaign, CampaignEntry
 
@@ -42,27 +41,6 @@ def campaign_zones(campaign: Campaign):
     if campaign.zone_id:
         return Zone.objects.filter(pk=campaign.zone_id)
     return Zone.objects.filter(region__code__startswith=campaign.region.scope_prefix)
-
-
-def can_run_campaign(user, campaign: Campaign) -> bool:
-    """Whoever keeps the project ledger of every zone in the campaign's scope may run it
-    (a zone's 项目专员 its own zone's campaigns, a city's 系统管理员 the city's)."""
-    if user is None:
-        return True  # the command line, run by the operator
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if campaign.zone_id is None and not office_covers(user, campaign.region):
-        return False  # a city's or province's campaign is the office's, not a zone's
-    zone_ids = set(campaign_zones(campaign).values_list("pk", flat=True))
-    return bool(zone_ids) and zone_ids <= scope.zones_with(Perm.PROJECT_CHANGE)
-
-
-def ensure_can_run_campaign(user, campaign: Campaign) -> None:
-    if not can_run_campaign(user, campaign):
-        raise PermissionDenied(
-            f"您没有维护“{campaign.scope_name}”三个一批活动的权限（需为活动范围所属的主管部门或开发区，并有项目台账维护权限）。"
-        )
 
 
 @transaction.atomic
@@ -90,7 +68,7 @@ def campaign_create(
     full_clean_into(campaign, bag, exclude=["created_by"])
     _check_level(campaign, bag)
     bag.raise_if_any()
-    ensure_can_run_campaign(user, campaign)
+    ensure(user, "campaign.run", campaign)
     campaign.save()
     trail.record_create(user=user, instance=campaign)
     return campaign
@@ -109,7 +87,7 @@ def campaign_entry_add(
     *, user, campaign: Campaign, project: Project, batch: str, investment: Decimal | None = None
 ) -> CampaignEntry:
     """Enter ``project`` in a batch; refused, with the reason, when its stage or dates do not bear it out."""
-    ensure_can_run_campaign(user, campaign)
+    ensure(user, "campaign.run", campaign)
     if user is not None and not Project.objects.visible_to(user).filter(pk=project.pk).exists():
         raise PermissionDenied("该项目不在您的管辖范围内。")
     entry = CampaignEntry(
@@ -162,6 +140,6 @@ def entry_problems(campaign: Campaign, project: Project, batch: str) -> list[str
 
 @transaction.atomic
 def campaign_entry_remove(*, user, entry: CampaignEntry) -> None:
-    ensure_can_run_campaign(user, entry.campaign)
+    ensure(user, "campaign.run", entry.campaign)
     trail.record_delete(user=user, instance=entry)
     entry.delete()

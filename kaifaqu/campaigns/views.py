@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from kaifaqu.audit import trail
 from kaifaqu.audit.models import AuditEntry
-from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
+from kaifaqu.core.rights import can, ensure
+from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.views import add_service_errors
 from kaifaqu.projects.models import Project
 
@@ -27,12 +28,13 @@ from .selectors import campaign_figures, campaign_follow_up, follow_up_table
 def campaign_list(request):
     campaigns = list(Campaign.objects.visible_to(request.user).select_related("region", "zone"))
     rows = follow_up_table(campaigns, CampaignEntry.objects.visible_to(request.user))
-    can_create = scope_for(request.user).can_anywhere(Perm.PROJECT_CHANGE)
+    can_create = can(request.user, "campaign.run")
     return render(request, "campaigns/campaign_list.html", {"rows": rows, "can_create": can_create})
 
 
 @login_required
 def campaign_create(request):
+    ensure(request.user, "campaign.run")
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         region, zone = form.cleaned_data["scope"]
@@ -61,7 +63,7 @@ def campaign_create(request):
 def campaign_detail(request, pk: int):
     campaign = get_visible_or_404(Campaign.objects.select_related("region", "zone"), request.user, pk=pk)
     entries = CampaignEntry.objects.visible_to(request.user).filter(campaign=campaign)
-    can_run = services.can_run_campaign(request.user, campaign)
+    can_run = can(request.user, "campaign.run", campaign)
     form = None
     if can_run:
         form = EntryForm(request.POST or None, projects=_candidates(request, campaign))

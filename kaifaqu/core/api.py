@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
@@ -12,7 +13,19 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .validation import EditConflict
+from .validation import (
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    INTEGER,
+    RELATION,
+    TEXT,
+    EditConflict,
+    field_messages,
+    short_label,
+)
 
 
 class Pagination(PageNumberPagination):
@@ -75,3 +88,71 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 def service_fields(validated_data: dict, allowed) -> dict:
     """The validated values a service takes as ledger fields."""
     return {name: value for name, value in validated_data.items() if name in allowed}
+
+
+# ------------------------------------------------------------------ messages in our words
+
+# Subclasses before their bases (a multiple choice is a choice).
+_API_KINDS = (
+    (serializers.RelatedField, RELATION),
+    (serializers.ManyRelatedField, RELATION),
+    (serializers.ChoiceField, CHOICE),
+    (serializers.BooleanField, BOOLEAN),
+    (serializers.DecimalField, DECIMAL),
+    (serializers.FloatField, DECIMAL),
+    (serializers.IntegerField, INTEGER),
+    (serializers.DateTimeField, DATETIME),
+    (serializers.DateField, DATE),
+    (serializers.CharField, TEXT),
+)
+_LIMITS = {
+    validators.MaxLengthValidator: "max_length",
+    validators.MinLengthValidator: "min_length",
+    validators.MaxValueValidator: "max_value",
+    validators.MinValueValidator: "min_value",
+}
+
+
+def use_our_messages(name: str, field: serializers.Field) -> None:
+    """Put ``core.validation.field_messages`` on a serializer field, as the forms have them."""
+    kind = next((k for cls, k in _API_KINDS if isinstance(field, cls)), None)
+    label = field.label or name
+    if kind is None:
+        return
+    if kind == BOOLEAN:
+        ours = {"required": f"请填写{short_label(label)}。", "invalid": f"{short_label(label)}应为 true 或 false。"}
+    else:
+        ours = field_messages(label, kind, **{key: getattr(field, key, None) for key in _FIELD_LIMITS})
+    if kind == RELATION:  # ScopedRelatedField says which record is missing: keep that
+        ours = {code: ours[code] for code in ("required", "null")}
+    field.error_messages.update({code: message for code, message in ours.items() if code in field.error_messages})
+    # DRF words its length and range checks into the validators when the field is built.
+    field.validators = [_reworded(validator, field, ours) for validator in field.validators]
+
+
+_FIELD_LIMITS = ("max_length", "min_length", "max_digits", "decimal_places", "min_value", "max_value")
+
+
+def _reworded(validator, field, ours: dict[str, str]):
+    limit = _LIMITS.get(type(validator))
+    if limit is None or limit not in ours or validator.limit_value != getattr(field, limit, None):
+        return validator
+    return type(validator)(validator.limit_value, message=ours[limit])
+
+
+class OurMessagesMixin:
+    """Every field of the serializer answers a bad value in our words (项目名称不能超过200个字。)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            use_our_messages(name, field)
+        return fields
+
+
+class ModelSerializer(OurMessagesMixin, serializers.ModelSerializer):
+    """The base of the API's model serializers."""
+
+
+class Serializer(OurMessagesMixin, serializers.Serializer):
+    """The base of the API's plain serializers (a stage move, say)."""

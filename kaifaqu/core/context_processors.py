@@ -1,26 +1,27 @@
 from django.conf import settings
 
-from .scoping import Perm, scope_for
+from .rights import May
+from .scoping import scope_for
 
 
 def site(request) -> dict:
+    """What every page knows of its user: the unit, the scope, and ``may`` — the menu's one source.
+
+    Menus and buttons ask ``may.<record>_<verb>`` (``may.ledger_import``, ``may.audit_view`` …), the
+    same rules the services enforce, so no page offers what its service refuses. Views do not put
+    their own ``can_*`` answers for the menu into the context.
+    """
     user = getattr(request, "user", None)
     membership = None
-    if user is not None and user.is_authenticated:
+    if _signed_in(user):
         membership = getattr(user, "membership", None) if hasattr(user, "membership") else None
     return {
         "SITE_NAME": "开发区调度平台",
         "DEMO_MODE": settings.DEMO,
         "user_unit": membership.unit if membership else None,
         "user_scope": scope_for(user) if user is not None else None,
-        "can_view_audit": user is not None and scope_for(user).can_anywhere(Perm.AUDIT_VIEW),
+        "may": May(user),
         "unread_count": user.inbox.filter(read_at__isnull=True).count() if _signed_in(user) else 0,
-        "can_set_channels": _signed_in(user) and Perm.ZONE_CHANGE in scope_for(user).permissions,
-        "can_import": user is not None
-        and any(
-            scope_for(user).can_anywhere(perm)
-            for perm in (Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE, Perm.ENTERPRISE_CHANGE)
-        ),
     }
 
 

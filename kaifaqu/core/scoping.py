@@ -13,7 +13,8 @@ A user belongs to one unit (see ``zones.Unit``):
 What a user may *change* within that scope comes from the roles held in the unit
 (``zones.Role``, data): each role grants permission codes from ``Perm``. A role with no
 write permission (领导) reads everything in scope and changes nothing. The matrix is
-written in docs/permissions.md, and the tests read it from there.
+written in docs/permissions.md, and the tests read it from there. The rules that turn these
+codes into "may this user do this to that record?" are ``core.rights`` (one per action).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -174,9 +174,3 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
         return queryset.visible_to(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("未找到该记录，或您无权查看。") from exc
-
-
-def ensure_can(user, perm: str, zone_id: int | None) -> None:
-    """Raise ``PermissionDenied`` unless the user holds ``perm`` for the records of this zone."""
-    if not scope_for(user).can(perm, zone_id):
-        raise PermissionDenied(f"您没有“{Perm.LABELS.get(perm, perm)}”的权限，或该开发区不在您的管辖范围内。")

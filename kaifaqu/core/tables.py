@@ -17,7 +17,7 @@ class Column:
     label: str
     render: Callable[[Any], Any]
     order_by: str | Any | None = None  # a field path or an expression; None: not sortable
-    css: str = ""
+    css: str = ""  # on the column's cells; layout classes: col-name, col-money, col-optional (app.css)
 
 
 @dataclass
@@ -67,3 +67,8 @@ def header_cells(columns: list[Column], params: QueryDict, current: str, param: 
 
 def link(url: str, text: Any) -> str:
     return format_html('<a href="{}">{}</a>', url, text)
+
+
+def name_link(url: str, name: str) -> str:
+    """A record's name as a link, cut to one line by CSS (``.clip``), whole in its title on hover."""
+    return format_html('<a class="clip" href="{}" title="{}">{}</a>', url, name, name)

@@ -1,13 +1,13 @@
 from django import forms
-from django.utils import timezone
 
 from kaifaqu.core.forms import StyledFormMixin
+from kaifaqu.core.working_year import year_choices
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
 
 class DashboardForm(StyledFormMixin, forms.Form):
-    """Which part of the user's scope the dashboard shows: a city, a zone, a year."""
+    """Which part of the user's scope the dashboard shows: a city, a zone, the working year (工作年度)."""
 
     city = forms.ChoiceField(label="地市", required=False)
     zone = forms.ModelChoiceField(
@@ -25,8 +25,7 @@ class DashboardForm(StyledFormMixin, forms.Form):
         cities = Region.objects.filter(code__in=city_codes).order_by("code")
         self.fields["city"].choices = [("", "全部地市"), *[(city.code, city.name) for city in cities]]
         self.show_city = len(city_codes) > 1
-        this_year = timezone.localdate().year
-        self.fields["year"].choices = [(year, f"{year}年") for year in range(this_year + 1, this_year - 8, -1)]
+        self.fields["year"].choices = [(year, f"{year}年") for year in year_choices()]
         self.default_year = default_year
         self.default_stalled_days = stalled_days
         # The select shows the year the figures are for, not the first of its list.

@@ -12,24 +12,31 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, F, QuerySet, Sum
 
 from kaifaqu.core.money import WAN_PER_YI, as_decimal
 from kaifaqu.projects.models import (
     LIFECYCLE,
     Milestone,
-    ProgressReport,
     Project,
     Stage,
     local_today,
     reached,
     reached_q,
 )
-from kaifaqu.projects.selectors import UNFILLED, Bucket, PipelineStats, pipeline_stats
+from kaifaqu.projects.selectors import (
+    UNFILLED,
+    Bucket,
+    CompletedInvestment,
+    PipelineStats,
+    completed_investment,
+    pipeline_stats,
+)
 
 OVER_100M_WAN = WAN_PER_YI  # 亿元以上项目: total investment of 1亿元 (10000万元) or more
 LIST_LIMIT = 20  # rows of the overdue and stalled lists on the dashboard (the full list is a click away)
+# Longest silent first: never reported, then the oldest last report.
+STALLED_ORDER = (F("last_report_on").asc(nulls_first=True), "started_on", "pk")
 
 
 def percent(numerator, denominator) -> Decimal | None:
@@ -71,13 +78,21 @@ class Dashboard:
     by_zone: list[ZoneFigures]
     by_park: list[tuple[int | None, str, Bucket]]
     year_planned: Decimal
-    year_completed: Decimal
-    completed_by_month: list[Decimal]  # January … December, from progress reports
+    completed: CompletedInvestment  # 年度完成投资: the total, its months and its 未分月 part
     over_100m: Bucket
     overdue_count: int
     overdue: list[Milestone]
     stalled_count: int
     stalled: list[Project]
+
+    @property
+    def year_completed(self) -> Decimal:
+        return self.completed.total
+
+    @property
+    def completed_by_month(self) -> list[Decimal]:
+        """January … December, from progress reports; what they do not date is ``completed.unmonthed``."""
+        return list(self.completed.by_month)
 
     @property
     def completion_pct(self) -> Decimal | None:
@@ -106,7 +121,8 @@ def dashboard(
     of_year = projects.filter(plan_year=year)
     overdue = Milestone.objects.overdue(today).filter(project__in=of_year)
     stalled = of_year.stalled(stalled_days, today)
-    zones = by_zone(of_year, today=today)
+    completed = completed_investment(of_year, year=year, as_of=today)
+    zones = by_zone(of_year, today=today, completed=completed.by_zone)
     late = list(overdue.select_related("project__zone").order_by("planned_on", "pk")[:LIST_LIMIT])
     for milestone in late:
         milestone.days_overdue = (today - milestone.planned_on).days
@@ -120,13 +136,12 @@ def dashboard(
         by_zone=zones,
         by_park=by_park(of_year) if len(zones) == 1 else [],
         year_planned=sum((zone.year_planned for zone in zones), Decimal(0)),
-        year_completed=sum((zone.year_completed for zone in zones), Decimal(0)),
-        completed_by_month=completed_by_month(of_year, year=year),
+        completed=completed,
         over_100m=over_100m(of_year),
         overdue_count=sum(zone.overdue for zone in zones),
         overdue=late,
         stalled_count=stalled.count(),
-        stalled=list(stalled.select_related("zone").order_by("updated_at", "pk")[:LIST_LIMIT]),
+        stalled=list(stalled.select_related("zone").order_by(*STALLED_ORDER)[:LIST_LIMIT]),
     )
 
 
@@ -151,9 +166,10 @@ def by_industry(projects: QuerySet[Project]) -> list[tuple[str, Bucket]]:
     return sorted(buckets.items(), key=lambda item: (-item[1].investment, item[0]))
 
 
-def by_zone(projects: QuerySet[Project], *, today: datetime.date) -> list[ZoneFigures]:
-    """Each zone's count, investment, this year's planned and completed investment, signed and
-    started counts and overdue milestones; ranked by completed investment."""
+def by_zone(projects: QuerySet[Project], *, today: datetime.date, completed: dict[int, Decimal]) -> list[ZoneFigures]:
+    """Each zone's count, investment, this year's planned and completed investment (``completed``,
+    by zone, from ``completed_investment``), signed and started counts and overdue milestones;
+    ranked by completed investment."""
     from kaifaqu.zones.models import Zone
 
     rows = (
@@ -163,7 +179,6 @@ def by_zone(projects: QuerySet[Project], *, today: datetime.date) -> list[ZoneFi
             n=Count("id"),
             amount=Sum("total_investment"),
             planned=Sum("year_planned_investment"),
-            completed=Sum("year_completed_investment"),
             signed=Count("id", filter=reached_q(Stage.SIGNED)),
             started=Count("id", filter=reached_q(Stage.STARTED)),
         )
@@ -183,7 +198,7 @@ def by_zone(projects: QuerySet[Project], *, today: datetime.date) -> list[ZoneFi
             count=row["n"],
             investment=as_decimal(row["amount"]),
             year_planned=as_decimal(row["planned"]),
-            year_completed=as_decimal(row["completed"]),
+            year_completed=completed.get(row["zone_id"], Decimal(0)),
             signed=row["signed"],
             started=row["started"],
             overdue=overdue.get(row["zone_id"], 0),
@@ -201,21 +216,6 @@ def by_park(projects: QuerySet[Project]) -> list[tuple[int | None, str, Bucket]]
         (row["park_id"], row["park__name"] or "未分园区", Bucket(row["n"], as_decimal(row["amount"]))) for row in rows
     ]
     return sorted(parks, key=lambda park: (-park[2].investment, park[1]))
-
-
-def completed_by_month(projects: QuerySet[Project], *, year: int) -> list[Decimal]:
-    """Investment completed each month of ``year``, as the progress reports give it."""
-    months = [Decimal(0)] * 12
-    rows = (
-        ProgressReport.objects.filter(project__in=projects, reported_on__year=year)
-        .annotate(month=ExtractMonth("reported_on"))
-        .order_by()
-        .values("month")
-        .annotate(amount=Sum("investment"))
-    )
-    for row in rows:
-        months[row["month"] - 1] = as_decimal(row["amount"])
-    return months
 
 
 def over_100m(projects: QuerySet[Project]) -> Bucket:

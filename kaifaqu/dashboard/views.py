@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from kaifaqu.core.money import format_yi
 from kaifaqu.core.views import style_filter_form
+from kaifaqu.core.working_year import remember, working_year
 from kaifaqu.projects.cards import cohort_card, in_statistics_card
 from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.models import Project, Stage, local_today
-from kaifaqu.projects.selectors import latest_plan_year
 from kaifaqu.services.models import ServiceRequest
 from kaifaqu.services.selectors import open_counts
 
@@ -20,7 +20,6 @@ from . import selectors
 from .forms import DashboardForm
 from .gantt import gantt
 
-MONTHS = [f"{month}月" for month in range(1, 13)]
 TOP_INDUSTRIES = 12
 TOP_ZONES = 20
 
@@ -31,10 +30,11 @@ def dashboard(request):
     form = DashboardForm(
         request.GET or None,
         user=request.user,
-        default_year=latest_plan_year(projects),
+        default_year=working_year(request),
         stalled_days=selectors.default_stalled_days(),
     )
     chosen = form.chosen()
+    remember(request, chosen["year"])
     scope = {"year": chosen["year"]}
     if chosen["zone"] is not None:
         scope["zone"] = chosen["zone"].pk
@@ -54,7 +54,7 @@ def dashboard(request):
             "links": links,
             "stalled_days": chosen["stalled_days"],
             "charts": charts(figures, links),
-            "total_yi": format_yi(figures.pipeline.total_investment, strip_zeros=True),
+            "total_yi": format_yi(figures.pipeline.total_investment, strip_zeros=True, grouped=True),
             "open_requests": open_requests,
             "overdue_requests": overdue_requests,
             "requests_link": _requests_link(chosen["zone"], chosen["city"]),
@@ -162,8 +162,9 @@ def charts(figures: selectors.Dashboard, links: Links) -> dict:
             "urls": [links.to(industry=name) for name, _ in industries],
         },
         "months": {
-            "labels": MONTHS,
-            "values": [float(format_yi(amount)) for amount in figures.completed_by_month],
+            # Twelve months, then 未分月 (when any): together the card's 年度完成投资.
+            "labels": [label for label, _ in figures.completed.bars],
+            "values": [float(format_yi(amount)) for _, amount in figures.completed.bars],
             "urls": [links.to(progress_month=f"{figures.year}-{month:02d}") for month in range(1, 13)],
         },
         "zones": {
@@ -181,11 +182,23 @@ def charts(figures: selectors.Dashboard, links: Links) -> dict:
 @login_required
 def wall_chart(request):
     """挂图作战: the filtered projects' milestones on the year's timeline."""
-    filterset = ProjectFilter(request.GET or None, queryset=Project.objects.visible_to(request.user), request=request)
+    filterset = ProjectFilter(
+        _with_working_year(request), queryset=Project.objects.visible_to(request.user), request=request
+    )
     style_filter_form(filterset.form)
-    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    today = local_today()
-    year = filterset.form.cleaned_data.get("year") if filterset.is_bound and filterset.is_valid() else None
-    chart = gantt(projects, year=year or today.year, today=today)
+    valid = filterset.is_valid()
+    projects = filterset.qs if valid else filterset.queryset
+    chosen = filterset.form.cleaned_data.get("year") if valid else None
+    remember(request, chosen)
+    chart = gantt(projects, year=chosen or working_year(request), today=local_today())
     template = "dashboard/_gantt.html" if request.htmx and not request.htmx.boosted else "dashboard/gantt.html"
-    return render(request, template, {"filterset": filterset, "chart": chart})
+    return render(request, template, {"filterset": filterset, "chart": chart, "plan_year": chosen})
+
+
+def _with_working_year(request):
+    """The wall chart's filters, with the working year's projects when no year was asked for
+    (an empty ``year`` is a deliberate 全部年度: kept)."""
+    data = request.GET.copy()
+    if "year" not in data:
+        data["year"] = str(working_year(request))
+    return data

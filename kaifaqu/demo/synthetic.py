@@ -112,7 +112,9 @@ def generate(
             counts["projects"] += size
             counts["changes"] += _bulk(StageChange, [c for p in batch for c in _changes(p)])
             counts["milestones"] += _bulk(Milestone, [m for p in batch for m in _milestones(rng, today, p)])
-            counts["progress"] += _bulk(ProgressReport, [r for p in batch for r in _progress(rng, today, p)])
+            reports = [r for p in batch for r in _progress(rng, today, p)]
+            _count_reports_in_ledger(batch, reports)
+            counts["progress"] += _bulk(ProgressReport, reports)
             say(f"项目 {counts['projects']}/{projects}")
     # Fresh planner statistics, as a database in service has: without them both
     # PostgreSQL and SQLite plan the first queries on these tables as if they were empty.
@@ -305,6 +307,19 @@ def _milestones(rng, today, project: Project) -> list[Milestone]:
             )
         )
     return rows
+
+
+def _count_reports_in_ledger(batch: list[Project], reports: list[ProgressReport]) -> None:
+    """As ``progress_create`` does, a report dated in the project's plan year is part of its 年度完成投资:
+    the ledger figure is at least the sum of those reports (the rest is 未分月), never below it."""
+    reported: dict[int, Decimal] = {}
+    for report in reports:
+        if report.reported_on.year == report.project.plan_year:
+            reported[report.project.pk] = reported.get(report.project.pk, Decimal(0)) + report.investment
+    changed = [project for project in batch if reported.get(project.pk, 0) > (project.year_completed_investment or 0)]
+    for project in changed:
+        project.year_completed_investment = reported[project.pk]
+    Project.objects.bulk_update(changed, ["year_completed_investment"], batch_size=BATCH)
 
 
 def _progress(rng, today, project: Project) -> list[ProgressReport]:

@@ -1,6 +1,6 @@
 from rest_framework import serializers, viewsets
 
-from kaifaqu.core.api import ScopedRelatedField, service_fields
+from kaifaqu.core.api import ModelSerializer, ScopedRelatedField, service_fields
 from kaifaqu.zones.models import Zone
 
 from . import services
@@ -11,7 +11,7 @@ from .models import Enterprise
 ENTERPRISE_FIELDS = EnterpriseForm.Meta.fields
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ModelSerializer):
     zone = ScopedRelatedField(queryset=Zone.objects.all())
     flag_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -29,6 +29,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet):
 
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
+    write_right = "enterprise.change"
 
     def get_queryset(self):
         return Enterprise.objects.visible_to(self.request.user).select_related("zone").order_by("zone_id", "name")

@@ -8,6 +8,7 @@ class EnterprisesConfig(AppConfig):
     def ready(self) -> None:
         from kaifaqu.imports.registry import Ledger, register
 
+        from . import rights  # noqa: F401  (declares the enterprise rules)
         from .filters import EnterpriseFilter
         from .ledger import EnterpriseLedger, export_enterprises_csv, export_enterprises_xlsx
         from .models import Enterprise
@@ -24,5 +25,6 @@ class EnterprisesConfig(AppConfig):
                 ),
                 export_csv=lambda queryset, *, unit: export_enterprises_csv(queryset),
                 list_url="enterprises:list",
+                right="enterprise.change",
             )
         )

@@ -1,5 +1,5 @@
-from kaifaqu.core.forms import ServiceModelForm, editable_zones
-from kaifaqu.core.scoping import Perm
+from kaifaqu.core.forms import ServiceModelForm
+from kaifaqu.core.rights import restrict
 from kaifaqu.zones.models import Zone
 
 from .models import Enterprise, IndustryClass
@@ -36,7 +36,7 @@ class EnterpriseForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        zones = editable_zones(user, Zone, Perm.ENTERPRISE_CHANGE)
+        zones = restrict(user, "enterprise.change", Zone.objects.all())
         self.fields["zone"].queryset = zones
         self.fields["zone"].empty_label = "请选择开发区"
         if not self.is_bound and not self.instance.pk and zones.count() == 1:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from kaifaqu.audit import trail
 from kaifaqu.core.bulk import insert_many
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.rights import can
 from kaifaqu.sheets.columns import Column
 from kaifaqu.sheets.ledger import ledger_csv_bytes, write_ledger_xlsx
 from kaifaqu.sheets.rows import (
@@ -230,7 +230,7 @@ def _plan_row(row: SourceRow, values: dict, errors: list, context: _Context) -> 
         fail("name", "企业名称不能为空")
     if errors or zone is None:
         return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
-    if context.user is not None and not scope_for(context.user).can(Perm.ENTERPRISE_CHANGE, zone.pk):
+    if context.user is not None and not can(context.user, "enterprise.change", zone):
         fail("zone", f"您没有维护{zone.name}企业台账的权限")
         return RowOutcome(row.number, Action.ERROR, name, errors=errors), None
     code = values.get("credit_code")

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
-from kaifaqu.core.scoping import Perm, ensure_can, scope_for
+from kaifaqu.core.rights import ensure
+from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 
 from .credit_code import normalise_credit_code
@@ -22,7 +23,7 @@ def enterprise_create(*, user, fields: dict[str, Any]) -> Enterprise:
     _reject(fields)
     zone = fields.get("zone")
     if zone is not None:  # a missing zone is reported as a field error
-        ensure_can(user, Perm.ENTERPRISE_CHANGE, zone.pk)
+        ensure(user, "enterprise.change", zone)
     enterprise = Enterprise(**fields, created_by=user if getattr(user, "is_authenticated", False) else None)
     _validate_and_save(enterprise)
     trail.record_create(user=user, instance=enterprise)
@@ -32,9 +33,9 @@ def enterprise_create(*, user, fields: dict[str, Any]) -> Enterprise:
 @transaction.atomic
 def enterprise_update(*, user, enterprise: Enterprise, fields: dict[str, Any]) -> Enterprise:
     _reject(fields)
-    ensure_can(user, Perm.ENTERPRISE_CHANGE, enterprise.zone_id)
+    ensure(user, "enterprise.change", enterprise)
     if "zone" in fields:
-        ensure_can(user, Perm.ENTERPRISE_CHANGE, getattr(fields["zone"], "pk", None))
+        ensure(user, "enterprise.change", fields["zone"])  # a missing zone is a field error below
     before = trail.stored_snapshot(enterprise)
     for name, value in fields.items():
         setattr(enterprise, name, value)
@@ -45,7 +46,7 @@ def enterprise_update(*, user, enterprise: Enterprise, fields: dict[str, Any]) -
 
 @transaction.atomic
 def enterprise_delete(*, user, enterprise: Enterprise) -> None:
-    ensure_can(user, Perm.ENTERPRISE_CHANGE, enterprise.zone_id)
+    ensure(user, "enterprise.change", enterprise)
     if enterprise.projects.exists():
         raise ValidationError("该企业是项目的建设单位，不能删除。请先修改相关项目的建设单位。")
     if enterprise.service_requests.exists():

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from kaifaqu.core.tables import Column, link
+from kaifaqu.core.tables import Column, name_link
 
 
 def _flags(enterprise) -> str:
@@ -16,7 +16,7 @@ def _flags(enterprise) -> str:
 
 
 ENTERPRISE_COLUMNS = [
-    Column("name", "企业名称", lambda e: link(reverse("enterprises:detail", args=[e.pk]), e.name), "name"),
+    Column("name", "企业名称", lambda e: name_link(reverse("enterprises:detail", args=[e.pk]), e.name), "name"),
     Column("credit_code", "统一社会信用代码", lambda e: e.credit_code or "—", "credit_code", "font-monospace"),
     Column("zone", "开发区", lambda e: e.zone.display_name, "zone__name"),
     Column("industry", "所属行业", lambda e: e.industry or "—", "industry"),

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
-from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
+from kaifaqu.core.rights import can, ensure
+from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.views import FilteredListView, add_service_errors
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.services.models import AgencyItem, ServiceRequest
@@ -37,7 +38,7 @@ class EnterpriseListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = scope_for(self.request.user).can_anywhere(Perm.ENTERPRISE_CHANGE)
+        context["can_create"] = can(self.request.user, "enterprise.change")
         return context
 
 
@@ -67,7 +68,7 @@ def enterprise_detail(request, pk: int):
             .select_related("project", "approval_type", "agent")
             .order_by("project__name", "approval_type__order")[:100],
             "today": local_today(),
-            "can_edit": scope_for(request.user).can(Perm.ENTERPRISE_CHANGE, enterprise.zone_id),
+            "can_edit": can(request.user, "enterprise.change", enterprise),
             "history": record_history(request.user, record_key(enterprise)),
             "record_key": record_key(enterprise),
         },
@@ -76,6 +77,7 @@ def enterprise_detail(request, pk: int):
 
 @login_required
 def enterprise_create(request):
+    ensure(request.user, "enterprise.change")
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,8 +93,7 @@ def enterprise_create(request):
 @login_required
 def enterprise_edit(request, pk: int):
     enterprise = get_visible_or_404(Enterprise, request.user, pk=pk)
-    if not scope_for(request.user).can(Perm.ENTERPRISE_CHANGE, enterprise.zone_id):
-        raise PermissionDenied("您只能查看该企业，不能修改。")
+    ensure(request.user, "enterprise.change", enterprise)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

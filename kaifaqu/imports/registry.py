@@ -22,6 +22,7 @@ class Ledger:
     export_xlsx: Callable[..., int]  # (handle, queryset, *, unit, scope_name) → rows written
     export_csv: Callable[..., bytes]  # (queryset, *, unit) → the file
     list_url: str  # the list page's URL name
+    right: str  # the rule (``core.rights``) that writes one of its records: importing a row is that write
     has_unit: bool = False  # amounts that may be exported in 万元 or 亿元
 
 

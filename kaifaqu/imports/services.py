@@ -18,7 +18,8 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.rights import ensure, restrict
+from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.tasks import enqueue
 from kaifaqu.core.uploads import validate_upload
 from kaifaqu.sheets.columns import ColumnMatcher, normal_header
@@ -29,36 +30,22 @@ from .engine import ImportRefused, inspect_file, run_import
 from .models import ImportJob, SavedMapping
 from .registry import ledger, ledger_kind
 
-PERMISSIONS = {
-    ImportJob.Kind.PROJECTS: (Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE),
-    ImportJob.Kind.ENTERPRISES: (Perm.ENTERPRISE_CHANGE,),
-}
 # How many errors and row outcomes a job keeps for its pages (counts are always complete).
 KEPT_ERRORS = 5000
 
 
 def importable_zones(user, kind: str):
-    """Zones the user may import ``kind`` into."""
+    """Zones the user may import ``kind`` into: where the user may write that ledger's records."""
     from kaifaqu.zones.models import Zone
 
-    scope = scope_for(user)
-    ids: set[int] = set()
-    for perm in PERMISSIONS[kind]:
-        ids |= set(scope.zones_with(perm))
-    return Zone.objects.visible_to(user).filter(pk__in=ids) if not scope.everything else Zone.objects.all()
-
-
-def can_import(user, kind: str) -> bool:
-    scope = scope_for(user)
-    return any(scope.can_anywhere(perm) for perm in PERMISSIONS.get(kind, ()))
+    return restrict(user, ledger(kind).right, Zone.objects.all())
 
 
 def import_job_create(*, user, kind: str, upload, zone=None, ip: str | None = None) -> ImportJob:
     """Keep the uploaded file and find its header; the job then waits for the mapping."""
-    if kind not in PERMISSIONS:
+    if kind not in ImportJob.Kind.values:
         raise ValidationError({"kind": "请选择要导入的台账类型。"})
-    if not can_import(user, kind):
-        raise PermissionDenied(f"您没有导入{ImportJob.Kind(kind).label}的权限。")
+    ensure(user, "ledger.import", kind)
     if zone is not None and not importable_zones(user, kind).filter(pk=zone.pk).exists():
         raise PermissionDenied("您不能向该开发区导入台账。")
     try:

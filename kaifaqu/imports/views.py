@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kaifaqu.audit.context import current
+from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.views import add_service_errors
 from kaifaqu.sheets.ledger import UNITS
@@ -26,8 +27,7 @@ ROWS_PER_PAGE = 100
 
 @login_required
 def import_index(request):
-    allowed = any(services.can_import(request.user, kind) for kind in ImportJob.Kind.values)
-    if not allowed:
+    if not can(request.user, "ledger.import"):
         return render(request, "imports/index.html", {"form": None, "jobs": []}, status=403)
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():

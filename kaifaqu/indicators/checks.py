@@ -2,8 +2,9 @@
 
 Errors (nothing is saved): a required figure missing, an impossible value (a negative amount
 or count, a fractional count, a growth below −100%), a cumulative figure below an earlier
-month's. Warnings (saved only with a note from the reporter): a change against last year's
-same period, or against last month, beyond ``KAIFAQU_OUTLIER_PCT``.
+month's. Warnings (outliers, 异常波动): a change beyond ``KAIFAQU_OUTLIER_PCT`` against last year's same
+period, of the month's own amount against the same month last year, or of a point-in-time figure
+against last month. A draft keeps them as they are; submitting needs a note (说明) on each.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from decimal import Decimal
 from django.conf import settings
 
 from .models import Indicator
-
-PREVIOUS_KEYS = ("previous", "before_previous")  # the two earlier months' figures, for month-on-month
 
 
 @dataclass
@@ -58,7 +57,8 @@ def check_figures(
     earlier: dict[int, dict[str, Decimal | None]],
     required: set[int],
 ) -> Checked:
-    """``earlier``: indicator id → {"previous": last month's figure, "before_previous": the month before}."""
+    """``earlier``: indicator id → {"previous": this year's figure of last month, "previous_base": last
+    year's figure of last month, "base": last year's figure of this month}, each where known."""
     checked = Checked()
     for indicator in indicators:
         given = figures.get(indicator.pk, {})
@@ -76,7 +76,7 @@ def check_figures(
             if message:
                 checked.errors[(indicator.pk, "value")] = message
                 continue
-        warning = _outlier(indicator, month, given, before)
+        warning = outlier_message(indicator, month, given, before)
         if warning:
             checked.warnings[indicator.pk] = warning
     return checked
@@ -94,31 +94,67 @@ def _impossible(indicator: Indicator, given: dict, checked: Checked) -> None:
         checked.errors[(indicator.pk, "growth_pct")] = "同比增长不能低于 -100%"
 
 
-def _outlier(indicator: Indicator, month: int, given: dict, before: dict) -> str:
+def outlier_message(indicator: Indicator, month: int, given: dict, before: dict) -> str:
+    """Every comparison that fired, each named: a cumulative figure against last year's same period,
+    the month's own amount (derived from the cumulative figures) against the same month last year,
+    a point-in-time figure (企业数) against last month."""
     limit = outlier_limit()
-    growth = growth_of(given)
-    if indicator.kind == Indicator.Kind.AMOUNT and growth is not None and abs(growth) > limit:
-        return f"同比增长 {growth:.1f}%，超过 ±{limit}%"
-    change = _month_on_month(indicator, month, given["value"], before)
+    found = []
+    if indicator.kind == Indicator.Kind.AMOUNT:
+        growth = year_on_year(given, before.get("base"))
+        if growth is not None and abs(growth) > limit:
+            what = f"1-{month}月累计较上年同期" if indicator.cumulative else "较上年同期"
+            found.append(f"{what}{_change(growth)}")
+        growth = _derived_month(indicator, month, given, before)
+        if growth is not None and abs(growth) > limit:
+            found.append(f"本月（由累计值推算）较上年同月{_change(growth)}")
+    change = _month_on_month(indicator, given["value"], before)
     if change is not None and abs(change) > limit:
-        what = "当月数比上月当月数" if indicator.cumulative else "比上月"
-        return f"{what}变化 {change:+.1f}%，超过 ±{limit}%"
-    return ""
+        found.append(f"较上月{_change(change)}")
+    return "；".join(f"{text}，超过±{limit}%" for text in found)
 
 
-def _month_on_month(indicator: Indicator, month: int, value: Decimal, before: dict) -> Decimal | None:
-    """Cumulative figures compare the month's own amount (本月 = 累计 − 上月累计) with last month's."""
+def _change(pct: Decimal) -> str:
+    return f"增长{pct:.1f}%" if pct >= 0 else f"下降{-pct:.1f}%"
+
+
+def base_of(value: Decimal, last_year: Decimal | None, growth_pct: Decimal | None) -> Decimal | None:
+    """Last year's same period: as given, else implied by the reported growth."""
+    if last_year is not None:
+        return last_year
+    if growth_pct is not None and growth_pct != -100:
+        return value / (1 + growth_pct / 100)
+    return None
+
+
+def year_on_year(given: dict, base_on_record: Decimal | None) -> Decimal | None:
+    """The growth as reported, else against 上年同期 as given, else against last year's report on record."""
+    growth = growth_of(given)
+    if growth is None and base_on_record:
+        growth = (given["value"] / base_on_record - 1) * 100
+    return growth
+
+
+def _derived_month(indicator: Indicator, month: int, given: dict, before: dict) -> Decimal | None:
+    """本月 = 1-N月累计 − 1-(N−1)月累计, this year and last; January is the cumulative figure itself.
+
+    A month's amount swings with the calendar (a big order, a holiday month), so it is compared with
+    the same month last year, never with last month."""
+    if not indicator.cumulative or month == 1 or before.get("previous") is None:
+        return None
+    base = base_of(given["value"], given.get("last_year"), given.get("growth_pct"))
+    base = base if base is not None else before.get("base")
+    if base is None or before.get("previous_base") is None:
+        return None  # last year's month unknown: the cumulative growth is the comparison
+    last_year_month = base - before["previous_base"]
+    if last_year_month <= 0:
+        return None
+    return ((given["value"] - before["previous"]) / last_year_month - 1) * 100
+
+
+def _month_on_month(indicator: Indicator, value: Decimal, before: dict) -> Decimal | None:
+    """Point-in-time figures (企业数) move slowly: a jump against last month is worth a note."""
     previous = before.get("previous")
-    if previous is None or month == 1:
+    if indicator.cumulative or not previous:
         return None
-    if not indicator.cumulative:
-        return (value / previous - 1) * 100 if previous else None
-    this_month = value - previous
-    last_month = previous if month == 2 else _minus(previous, before.get("before_previous"))
-    if not last_month or last_month <= 0:
-        return None
-    return (this_month / last_month - 1) * 100
-
-
-def _minus(a: Decimal, b: Decimal | None) -> Decimal | None:
-    return None if b is None else a - b
+    return (value / previous - 1) * 100

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
-from .checks import PREVIOUS_KEYS
+from .checks import base_of
 from .models import Indicator, IndicatorReport, IndicatorValue, ReportingDeadline, ReportReminder
 
 Owner = Zone | Region
@@ -52,18 +52,22 @@ def owner_report(owner: Owner, year: int, month: int) -> IndicatorReport | None:
 
 
 def earlier_figures(owner: Owner, year: int, month: int) -> dict[int, dict[str, Decimal | None]]:
-    """Indicator id → the figures of the two months before (for cumulative and month-on-month checks)."""
+    """Indicator id → what this month's figures are checked against (see ``checks.check_figures``):
+    last month's figure, and last year's figures of last month and of this month, where known."""
     found: dict[int, dict[str, Decimal | None]] = {}
-    when = (year, month)
-    for key in PREVIOUS_KEYS:
-        when = month_before(*when)
-        if when[0] != year:
-            break  # cumulative figures start again in January
-        report = owner_report(owner, *when)
-        if report is None:
-            break
-        for indicator_id, value in report.values.values_list("indicator_id", "value"):
-            found.setdefault(indicator_id, {})[key] = value
+    for indicator_id, value in last_year_figures(owner, year, month).items():
+        found.setdefault(indicator_id, {})["base"] = value
+    if month == 1:
+        return found  # cumulative figures start again in January
+    previous = owner_report(owner, year, month - 1)
+    for stored in previous.values.all() if previous else []:
+        before = found.setdefault(stored.indicator_id, {})
+        before["previous"] = stored.value
+        base = base_of(stored.value, stored.last_year, stored.growth_pct)
+        if base is not None:
+            before["previous_base"] = base  # last year as the zone stated it (可比口径) comes first
+    for indicator_id, value in last_year_figures(owner, year, month - 1).items():
+        found.setdefault(indicator_id, {}).setdefault("previous_base", value)
     return found
 
 
@@ -161,3 +165,44 @@ def stored_warnings(report: IndicatorReport | None) -> dict[int, str]:
         required=set(),
     )
     return checked.warnings
+
+
+@dataclass
+class ReviewRow:
+    """One indicator as the reviewer reads it: the figure, last year's, the growth, the outlier and its note."""
+
+    indicator: Indicator
+    value: Decimal | None
+    last_year: Decimal | None  # as stated, implied by the stated growth, or last year's report on record
+    growth_pct: Decimal | None
+    warning: str
+    note: str
+
+
+def review_rows(report: IndicatorReport) -> list[ReviewRow]:
+    from .selectors import Figure, one_decimal
+
+    owner = report.zone or report.region
+    stored = visible_value_rows(report)
+    on_record = last_year_figures(owner, report.year, report.month)
+    warnings = stored_warnings(report)
+    rows = []
+    for indicator in Indicator.objects.filter(active=True):
+        value = stored.get(indicator.pk)
+        if value is None:
+            rows.append(ReviewRow(indicator, None, on_record.get(indicator.pk), None, "", ""))
+            continue
+        figure = Figure.from_values(value.value, value.last_year, value.growth_pct, None)
+        if figure.base is None and on_record.get(indicator.pk):
+            figure.base = on_record[indicator.pk]
+            figure.growth_pct = one_decimal((value.value / figure.base - 1) * 100)
+        growth = figure.growth_pct if indicator.kind == Indicator.Kind.AMOUNT else None
+        rows.append(ReviewRow(indicator, value.value, figure.base, growth, warnings.get(indicator.pk, ""), value.note))
+    return rows
+
+
+def unexplained_outliers(report: IndicatorReport) -> list[str]:
+    """Names of the indicators whose outliers still want a note before the report can be submitted."""
+    warnings = stored_warnings(report)
+    noted = set(report.values.exclude(note="").values_list("indicator_id", flat=True))
+    return [indicator.name for indicator in Indicator.objects.filter(pk__in=set(warnings) - noted)]

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "kaifaqu.notifications"
     label = "notifications"
     verbose_name = "提醒与通知"
+
+    def ready(self) -> None:
+        from . import rights  # noqa: F401  (declares the channel rule)

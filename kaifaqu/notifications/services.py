@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from kaifaqu.audit import trail
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.rights import can, ensure
+from kaifaqu.core.scoping import scope_for
 from kaifaqu.zones.models import Unit
 
 from .models import Channel
@@ -18,17 +19,14 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def managed_unit(user) -> Unit | None:
     """The unit whose channels the user keeps: its administrators (维护园区与年度分类 or above)."""
-    scope = scope_for(user)
-    if scope.unit_id is None or Perm.ZONE_CHANGE not in scope.permissions:
+    if not can(user, "channel.change"):
         return None
-    return Unit.objects.get(pk=scope.unit_id)
+    return Unit.objects.get(pk=scope_for(user).unit_id)
 
 
 def channel_save(*, user, channel: Channel) -> Channel:
-    unit = managed_unit(user)
-    if unit is None or (channel.unit_id is not None and channel.unit_id != unit.pk):
-        raise PermissionDenied("只有本单位的系统管理员可以设置通知渠道。")
-    channel.unit = unit
+    ensure(user, "channel.change", channel)
+    channel.unit = unit = managed_unit(user)
     errors = {}
     if channel.kind == Channel.Kind.EMAIL:
         if not EMAIL.match(channel.address):
@@ -47,27 +45,22 @@ def channel_save(*, user, channel: Channel) -> Channel:
 
 def channel_pause(*, user, channel: Channel, active: bool) -> Channel:
     """停用 keeps the robot's address and key for later; reminders skip it until it is 启用 again."""
-    unit = managed_unit(user)
-    if unit is None or channel.unit_id != unit.pk:
-        raise PermissionDenied("只有本单位的系统管理员可以停用或启用通知渠道。")
+    ensure(user, "channel.change", channel, verb="停用或启用")
     channel.active = active
     # No address check: a robot set up before a rule changed can still be paused.
     return trail.save_recorded(user=user, instance=channel)
 
 
 def channel_delete(*, user, channel: Channel) -> None:
-    unit = managed_unit(user)
-    if unit is None or channel.unit_id != unit.pk:
-        raise PermissionDenied("只有本单位的系统管理员可以删除通知渠道。")
+    ensure(user, "channel.change", channel, verb="删除")
     trail.record_delete(user=user, instance=channel)
     channel.delete()
 
 
 def channel_test(*, user, channel: Channel) -> None:
     """Send a test message now; raises ``DeliveryError`` with the robot's answer when it fails."""
-    unit = managed_unit(user)
-    if unit is None or channel.unit_id != unit.pk:
-        raise PermissionDenied("只有本单位的系统管理员可以测试通知渠道。")
+    ensure(user, "channel.change", channel, verb="测试")
+    unit = channel.unit
     text = f"【开发区调度平台】测试消息：{unit.name}的“{channel.name}”已接通，逾期诉求、节点和月报的提醒将发到这里。"
     if channel.kind == Channel.Kind.EMAIL:
         send_email(channel.address, "开发区调度平台测试消息", text)

@@ -31,6 +31,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     filterset_class = ProjectFilter
     ordering = ["-id"]
+    write_right = "project.change"
 
     def get_queryset(self):
         return (
@@ -50,11 +51,6 @@ class ProjectViewSet(viewsets.ModelViewSet):
             stage=data.get("stage"),
             stage_dates={name: data.get(name) for name in lifecycle.STAGE_DATE_FIELDS},
         )
-
-    def update(self, request, *args, **kwargs):
-        # A read-only user is told so (403) before anything about the request body.
-        services.ensure_can_change_project(request.user, self.get_object())
-        return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         serializer.instance = services.project_update(
@@ -109,6 +105,10 @@ class MilestoneViewSet(viewsets.ModelViewSet):
 
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
+    write_right = "project.change"
+
+    def write_target(self, milestone):
+        return milestone.project
 
     def get_queryset(self):
         return Milestone.objects.visible_to(self.request.user).select_related("project").order_by("planned_on", "id")
@@ -151,6 +151,10 @@ class ProgressReportViewSet(
 
     serializer_class = ProgressReportSerializer
     filterset_fields = ["project"]
+    write_right = "project.change"
+
+    def write_target(self, report):
+        return report.project
 
     def get_queryset(self):
         return ProgressReport.objects.visible_to(self.request.user).select_related("created_by")

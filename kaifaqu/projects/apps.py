@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from kaifaqu.imports.registry import Ledger, register
 
+        from . import rights  # noqa: F401  (declares the project rules)
         from .filters import ProjectFilter
         from .ledger.export import export_projects_csv, export_projects_xlsx
         from .ledger.importer import ProjectLedger
@@ -23,6 +24,7 @@ class ProjectsConfig(AppConfig):
                 export_xlsx=export_projects_xlsx,
                 export_csv=export_projects_csv,
                 list_url="projects:list",
+                right="project.create",
                 has_unit=True,
             )
         )

@@ -89,7 +89,7 @@ def in_statistics_card(projects: QuerySet[Project], *, year: int, rate: Rate, ra
     return {
         "year": year,
         "count": totals.count,
-        "investment_yi": format_yi(totals.total_investment),
+        "investment_yi": format_yi(totals.total_investment, grouped=True),
         "rate": rate,
         "rate_of": rate_of,
         "link": list_url(**link_scope, in_statistics_year=year),

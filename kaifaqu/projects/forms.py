@@ -8,14 +8,15 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from kaifaqu.core.forms import DateInput, ServiceModelForm, StyledFormMixin, editable_zones
-from kaifaqu.core.scoping import Perm
+from kaifaqu.core.forms import AmountConfirmMixin, DateInput, ServiceModelForm, StyledFormMixin
+from kaifaqu.core.rights import restrict
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.zones.models import Park, Zone
 
 from . import lifecycle
 from .completeness import Gap, project_gaps
 from .models import Milestone, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
+from .rights import reachable_stages
 
 PROJECT_FIELDS = [
     "name",
@@ -42,7 +43,7 @@ PROJECT_FIELDS = [
 ]
 
 
-class ProjectForm(ServiceModelForm):
+class ProjectForm(AmountConfirmMixin, ServiceModelForm):
     """Ledger fields of a project. Park, enterprise and plan category follow the chosen zone."""
 
     class Meta:
@@ -58,7 +59,7 @@ class ProjectForm(ServiceModelForm):
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, initial=self.instance.version
             )
-        self.fields["zone"].queryset = editable_zones(user, Zone, Perm.PROJECT_CHANGE, Perm.PIPELINE_CHANGE)
+        self.fields["zone"].queryset = restrict(user, "project.create", Zone.objects.all())
         self.fields["zone"].empty_label = "请选择开发区"
         self.fields["zone"].widget.attrs.update(
             {"hx-get": reverse("projects:zone_fields"), "hx-target": "#zone-fields", "hx-trigger": "change"}
@@ -137,13 +138,18 @@ class StageMoveForm(StyledFormMixin, forms.Form):
         help_text="退回、终止或恢复项目时必填。",
     )
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["to_stage"].choices = [(stage, label) for stage, label in Stage.choices if stage != project.stage]
+        # Only the stages this user may move the project to (a 招商专员 does not see 已备案 … 已达产).
+        # A stage posted anyway is left to the service, which says why it is not this user's move.
+        reachable = set(reachable_stages(user, project))
+        choices = [(stage, label) for stage, label in Stage.choices if stage != project.stage]
+        self.fields["to_stage"].choices = choices
+        self.fields["to_stage"].widget.choices = [(stage, label) for stage, label in choices if stage in reachable]
         self.fields["to_stage"].widget.attrs.update({"data-move-select": "", "autofocus": True})
         rank = lifecycle.RANK.get(project.stage)
-        if rank is not None and rank + 1 < len(lifecycle.ORDER):
+        if rank is not None and rank + 1 < len(lifecycle.ORDER) and lifecycle.ORDER[rank + 1] in reachable:
             self.fields["to_stage"].initial = lifecycle.ORDER[rank + 1]  # the usual move: one step on
         self.fields["project_code"].initial = project.project_code
         for stage, name in lifecycle.DATE_FIELD.items():

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kaifaqu.core.models import TimeStampedModel
@@ -124,14 +124,22 @@ class ProjectQuerySet(ScopedQuerySet):
         return self.filter(reached_q(stage))
 
     def stalled(self, days: int, today: datetime.date | None = None) -> "ProjectQuerySet":
-        """Projects still under way (not terminated, not at capacity), on the ledger for more than
-        ``days`` days, with no progress report in the last ``days`` days."""
+        """停滞项目, the one definition the dashboard, the list and the reports use: under
+        construction (已开工（在建）: started and not yet 投产; a lead or a terminated project cannot
+        stall) with no progress report in the last ``days`` days.
+
+        Silence is counted from the later of the last report and the 开工日期 (or, when that date
+        is 待补录, the day the project was put on the ledger): a project that started last week is
+        not stalled for want of a report. Each row carries ``last_report_on``, the date of its
+        latest report, None when it has none (shown as 无进展记录)."""
         cutoff = (today or local_today()) - datetime.timedelta(days=days)
-        recent = ProgressReport.objects.filter(project=OuterRef("pk"), reported_on__gt=cutoff)
+        reports = ProgressReport.objects.filter(project=OuterRef("pk"))
+        began_before = Q(started_on__lte=cutoff) | Q(started_on__isnull=True, created_at__date__lte=cutoff)
         return (
-            self.exclude(stage__in=[Stage.TERMINATED, Stage.AT_CAPACITY])
-            .filter(created_at__date__lte=cutoff)
-            .filter(~Exists(recent))
+            self.filter(stage=Stage.STARTED)
+            .filter(began_before)
+            .filter(~Exists(reports.filter(reported_on__gt=cutoff)))
+            .annotate(last_report_on=Subquery(reports.order_by("-reported_on").values("reported_on")[:1]))
         )
 
 

@@ -6,13 +6,24 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
 
 from kaifaqu.core.money import as_decimal, format_wan, format_yi
 
 from . import lifecycle
 from .completeness import GAP_BY_KEY, project_gaps
-from .models import Milestone, PlanCategory, PriorityLevel, Project, Stage, local_today, reached, reached_q
+from .models import (
+    Milestone,
+    PlanCategory,
+    PriorityLevel,
+    ProgressReport,
+    Project,
+    Stage,
+    local_today,
+    reached,
+    reached_q,
+)
 
 # How each stage is named in the standard pipeline sentence offices paste into reports.
 SENTENCE_LABELS = {
@@ -280,6 +291,83 @@ def overdue_milestones(projects: QuerySet[Project], today: datetime.date | None 
     return Milestone.objects.overdue(today).filter(project__in=projects)
 
 
+# ------------------------------------------------------------------ 年度完成投资
+
+UNMONTHED = "未分月"
+
+
+@dataclass(frozen=True)
+class CompletedInvestment:
+    """年度完成投资 of a set of projects for one plan year: the one figure the dashboard's card and
+    chart, the weekly and monthly reports and the ledger export all print.
+
+    The total is the year's completed investment as reported: the sum of the projects'
+    年度完成投资, whether imported from an office's sheet, typed in, or added by progress reports
+    dated in the plan year. ``by_month`` is the part those progress reports date; what no report
+    dates (a ledger figure imported without monthly reports) is ``unmonthed`` (未分月), so the
+    months plus 未分月 always make the total."""
+
+    year: int
+    total: Decimal
+    by_month: tuple[Decimal, ...]  # January … December
+    by_zone: dict[int, Decimal]
+
+    @property
+    def monthed(self) -> Decimal:
+        return sum(self.by_month, Decimal(0))
+
+    @property
+    def unmonthed(self) -> Decimal:
+        """Negative only when the ledger figure was lowered below its own reports (a ledger to check)."""
+        return self.total - self.monthed
+
+    @property
+    def bars(self) -> list[tuple[str, Decimal]]:
+        """The chart's bars: each month, then 未分月 when there is any."""
+        bars = [(f"{month}月", amount) for month, amount in enumerate(self.by_month, start=1)]
+        if self.unmonthed:
+            bars.append((UNMONTHED, self.unmonthed))
+        return bars
+
+
+def year_reports(projects) -> QuerySet[ProgressReport]:
+    """The progress reports that make up 年度完成投资: those dated in their project's plan year,
+    exactly the ones ``progress_create`` adds to the project's figure."""
+    return ProgressReport.objects.filter(project__in=projects, reported_on__year=F("project__plan_year"))
+
+
+def completed_investment(
+    projects: QuerySet[Project], *, year: int, as_of: datetime.date | None = None
+) -> CompletedInvestment:
+    """年度完成投资 of ``projects`` (scoped) of plan year ``year``, by month and by zone.
+
+    With ``as_of``, investment reported after that day is left out of the total as well as the
+    months: a report on a past month prints what was known at its end, and still adds up."""
+    of_year = projects.filter(plan_year=year)
+    by_zone = _sum_by(of_year, "zone_id", "year_completed_investment")
+    reports = year_reports(of_year)
+    if as_of is not None:
+        for zone_id, later in _sum_by(reports.filter(reported_on__gt=as_of), "project__zone_id", "investment").items():
+            by_zone[zone_id] = by_zone.get(zone_id, Decimal(0)) - later
+        reports = reports.filter(reported_on__lte=as_of)
+    months = [Decimal(0)] * 12
+    for month, amount in _sum_by(reports.annotate(month=ExtractMonth("reported_on")), "month", "investment").items():
+        months[month - 1] = amount
+    return CompletedInvestment(
+        year=year, total=sum(by_zone.values(), Decimal(0)), by_month=tuple(months), by_zone=by_zone
+    )
+
+
+def monthed_by_project(projects) -> dict[int, Decimal]:
+    """Of each project's 年度完成投资, the part its progress reports date by month; the rest is 未分月."""
+    return _sum_by(year_reports(projects), "project_id", "investment")
+
+
+def _sum_by(queryset: QuerySet, key: str, amount: str) -> dict:
+    rows = queryset.order_by().values(key).annotate(amount=Sum(amount)).values_list(key, "amount")
+    return {group: as_decimal(total) for group, total in rows}
+
+
 @dataclass
 class ZoneOverview:
     stats: PipelineStats
@@ -290,21 +378,10 @@ class ZoneOverview:
     parks: list[dict]
 
 
-def latest_plan_year(projects: QuerySet[Project]) -> int:
-    """The newest plan year among ``projects`` (this year when there are none): the overview's default."""
-    from django.db.models import Max
-
-    return projects.order_by().aggregate(year=Max("plan_year"))["year"] or local_today().year
-
-
 def zone_overview(zone, projects: QuerySet[Project], *, year: int, today: datetime.date | None = None) -> ZoneOverview:
     """What a zone's overview page shows; ``projects`` is the viewer's scoped queryset."""
     zone_projects = projects.filter(zone=zone)
-    year_row = (
-        zone_projects.filter(plan_year=year)
-        .order_by()
-        .aggregate(planned=Sum("year_planned_investment"), completed=Sum("year_completed_investment"))
-    )
+    year_row = zone_projects.filter(plan_year=year).order_by().aggregate(planned=Sum("year_planned_investment"))
     by_park = {
         row["park_id"]: row
         for row in zone_projects.order_by()
@@ -325,7 +402,7 @@ def zone_overview(zone, projects: QuerySet[Project], *, year: int, today: dateti
         overdue_count=overdue_milestones(zone_projects, today).count(),
         year=year,
         year_planned=as_decimal(year_row["planned"]),
-        year_completed=as_decimal(year_row["completed"]),
+        year_completed=completed_investment(zone_projects, year=year).total,
         parks=parks,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from kaifaqu.core.api import ScopedRelatedField
+from kaifaqu.core.api import ModelSerializer, ScopedRelatedField, Serializer
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.zones.models import Park, Zone
 
@@ -15,14 +15,14 @@ from .models import Milestone, PlanCategory, ProgressReport, Project, Stage, Sta
 STAGE_DATE_FIELDS = list(lifecycle.STAGE_DATE_FIELDS)
 
 
-class PlanCategorySerializer(serializers.ModelSerializer):
+class PlanCategorySerializer(ModelSerializer):
     class Meta:
         model = PlanCategory
         fields = ["id", "name", "unit", "order"]
         read_only_fields = fields
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     zone = ScopedRelatedField(queryset=Zone.objects.all())
     park = ScopedRelatedField(queryset=Park.objects.all(), required=False, allow_null=True)
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
@@ -101,7 +101,7 @@ class ProjectCreateSerializer(ProjectSerializer):
         }
 
 
-class StageMoveSerializer(serializers.Serializer):
+class StageMoveSerializer(Serializer):
     to_stage = serializers.ChoiceField(choices=Stage.choices)
     dates = serializers.DictField(
         child=serializers.DateField(allow_null=True),
@@ -116,7 +116,7 @@ class StageMoveSerializer(serializers.Serializer):
     )
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(ModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True, default=None, allow_null=True)
     from_stage_label = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage_label = serializers.CharField(source="get_to_stage_display", read_only=True)
@@ -139,7 +139,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     project = ScopedRelatedField(queryset=Project.objects.all())
     overdue = serializers.SerializerMethodField()
 
@@ -162,11 +162,11 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return milestone.is_overdue()
 
 
-class MilestoneCompleteSerializer(serializers.Serializer):
+class MilestoneCompleteSerializer(Serializer):
     actual_on = serializers.DateField(required=False, allow_null=True, help_text="不填则为今天。")
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(ModelSerializer):
     project = ScopedRelatedField(queryset=Project.objects.all())
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 

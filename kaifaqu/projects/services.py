@@ -6,13 +6,14 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
 from kaifaqu.audit.selectors import changes_since, describe_changes
 from kaifaqu.core.bulk import new_instance
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.rights import ensure
+from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.validation import EditConflict, ErrorBag, full_clean_into
 
 from . import lifecycle
@@ -23,32 +24,6 @@ from .project_code import normalise_project_code
 LIFECYCLE_FIELDS = frozenset({"stage", "terminated_from", *lifecycle.STAGE_DATE_FIELDS})
 # Fields a user may not set at all.
 SYSTEM_FIELDS = frozenset({"id", "created_by", "created_at", "updated_at"})
-# The investment-promotion stages (招商): a 招商专员 keeps a project until it is filed (备案).
-PIPELINE_STAGES = frozenset(lifecycle.ORDER[: lifecycle.RANK[Stage.FILED]])
-
-
-def can_change_project(user, project: Project, *, to_stage: str | None = None) -> bool:
-    """May ``user`` change ``project`` (and, for a stage move, move it to ``to_stage``)?
-
-    项目台账 permission covers every project of the zone; the 招商 permission covers the
-    projects still in the 招商 stages, and moves that keep them there or terminate them.
-    """
-    scope = scope_for(user)
-    if scope.can(Perm.PROJECT_CHANGE, project.zone_id):
-        return True
-    if not scope.can(Perm.PIPELINE_CHANGE, project.zone_id):
-        return False
-    current = project.terminated_from if project.stage == Stage.TERMINATED else project.stage
-    target_ok = to_stage is None or to_stage in PIPELINE_STAGES or to_stage == Stage.TERMINATED
-    return current in PIPELINE_STAGES and target_ok
-
-
-def ensure_can_change_project(user, project: Project, *, to_stage: str | None = None) -> None:
-    if can_change_project(user, project, to_stage=to_stage):
-        return
-    if scope_for(user).can(Perm.PIPELINE_CHANGE, project.zone_id):
-        raise PermissionDenied("招商专员只能维护备案前（谋划储备至签约）的项目；备案及以后的阶段由项目专员维护。")
-    raise PermissionDenied("您没有维护该项目台账的权限，或该项目不在您的管辖范围内。")
 
 
 @transaction.atomic
@@ -64,7 +39,7 @@ def project_create(
     _reject_fields(fields, LIFECYCLE_FIELDS | SYSTEM_FIELDS, "请通过“阶段”和各阶段日期设置，不能直接填写。")
     project = Project(**fields, created_by=user)
     if project.zone_id is not None:  # a missing zone is reported as a field error below
-        ensure_can_change_project(user, project, to_stage=stage)
+        ensure(user, "project.create", project, to_stage=stage)
     project.project_code = normalise_project_code(project.project_code) or None
     bag = ErrorBag()
     plan = None
@@ -101,12 +76,12 @@ def project_update(*, user, project: Project, fields: dict[str, Any], expected_v
     """
     _reject_fields(fields, LIFECYCLE_FIELDS, "阶段及各阶段日期请通过“变更阶段”修改。")
     _reject_fields(fields, SYSTEM_FIELDS | {"version"}, "该字段由系统维护，不能修改。")
-    ensure_can_change_project(user, project)
+    ensure(user, "project.change", project)
     stored = _lock_current(project, expected_version)
     before = trail.snapshot(stored)
     _apply(stored, fields)
     if "zone" in fields:
-        ensure_can_change_project(user, stored)
+        ensure(user, "project.change", stored)
     if "project_code" in fields:
         stored.project_code = normalise_project_code(stored.project_code) or None
     bag = ErrorBag()
@@ -131,7 +106,7 @@ def project_move_stage(
     expected_version: int | None = None,
 ) -> StageChange:
     """Move a project along its lifecycle (forward with dates; back or terminate with a reason)."""
-    ensure_can_change_project(user, project, to_stage=to_stage)
+    ensure(user, "project.change", project, to_stage=to_stage)
     locked = _lock_current(project, expected_version)
     before = trail.snapshot(locked)
     plan = lifecycle.plan_move(
@@ -165,7 +140,7 @@ def project_fill_gaps(
     its 项目代码, its 竣工 and 入统 dates. Only empty values are filled (a recorded one is
     changed by a stage move or an edit); each date passes the usual order checks, through
     the lifecycle's history mode, the same rule the import uses."""
-    ensure_can_change_project(user, project)
+    ensure(user, "project.change", project)
     locked = _lock_current(project, expected_version)
     before = trail.snapshot(locked)
     given = {name: value for name, value in dates.items() if value}
@@ -199,7 +174,7 @@ def project_fill_gaps(
 
 @transaction.atomic
 def project_delete(*, user, project: Project) -> None:
-    ensure_can_change_project(user, project)
+    ensure(user, "project.change", project)
     campaigns = list(project.campaign_entries.values_list("campaign__name", flat=True).distinct()[:3])
     if campaigns:
         # A campaign's figures were reported upward: they must not change behind its back.
@@ -222,7 +197,7 @@ def milestone_create(
     note: str = "",
     actual_on: datetime.date | None = None,
 ) -> Milestone:
-    ensure_can_change_project(user, project)
+    ensure(user, "project.change", project)
     milestone = Milestone(
         project=project,
         name=(name or "").strip(),
@@ -238,7 +213,7 @@ def milestone_create(
 
 @transaction.atomic
 def milestone_update(*, user, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
-    ensure_can_change_project(user, milestone.project)
+    ensure(user, "project.change", milestone.project)
     _reject_fields(fields, {"project", "id", "created_at"}, "不能修改节点所属的项目。")
     before = trail.stored_snapshot(milestone)
     _apply(milestone, fields)
@@ -255,7 +230,7 @@ def milestone_complete(*, user, milestone: Milestone, actual_on: datetime.date |
 
 @transaction.atomic
 def milestone_delete(*, user, milestone: Milestone) -> None:
-    ensure_can_change_project(user, milestone.project)
+    ensure(user, "project.change", milestone.project)
     trail.record_delete(user=user, instance=milestone)
     milestone.delete()
 
@@ -274,7 +249,7 @@ def progress_create(
     *, user, project: Project, reported_on: datetime.date, text: str, investment: Decimal | None = None
 ) -> ProgressReport:
     """Record progress. Investment reported in the project's plan year adds to its 年度完成投资."""
-    ensure_can_change_project(user, project)
+    ensure(user, "project.change", project)
     report = ProgressReport(
         project=project,
         reported_on=reported_on,
@@ -295,7 +270,7 @@ def progress_create(
 
 @transaction.atomic
 def progress_delete(*, user, report: ProgressReport) -> None:
-    ensure_can_change_project(user, report.project)
+    ensure(user, "project.change", report.project)
     trail.record_delete(user=user, instance=report)
     _add_year_investment(report.project, report, sign=-1, user=user)
     report.delete()
@@ -434,8 +409,7 @@ def plan_category_create(*, user, name: str, order: int = 100) -> PlanCategory:
     scope = scope_for(user)
     if scope.unit_id is None:
         raise ValidationError("只有归属某个单位的用户才能添加年度分类；默认分类请在管理后台维护。")
-    if not scope.can_anywhere(Perm.ZONE_CHANGE):
-        raise PermissionDenied("您没有“维护园区与年度分类”的权限。")
+    ensure(user, "zone.change")
     name = (name or "").strip()
     category = PlanCategory(name=name, order=order, unit_id=scope.unit_id)
     bag = ErrorBag()

@@ -19,7 +19,8 @@ from kaifaqu.audit.models import AuditEntry
 from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
 from kaifaqu.core.money import format_yi
-from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
+from kaifaqu.core.rights import can, ensure
+from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.validation import EditConflict
 from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redirect
 from kaifaqu.regions.models import Region
@@ -41,7 +42,7 @@ from .forms import (
 from .ledger.fill_sheet import write_fill_sheet
 from .models import Milestone, PlanCategory, PriorityLevel, ProgressReport, Project, Stage
 from .selectors import project_detail_context, project_ids_with_overdue, project_totals
-from .tables import PROJECT_COLUMNS, stage_badge
+from .tables import PROJECT_COLUMNS, STALLED_COLUMNS, stage_badge
 
 
 class ProjectListView(FilteredListView):
@@ -74,8 +75,13 @@ class ProjectListView(FilteredListView):
         totals = project_totals(queryset)
         return {
             "count": totals.count,
-            "total_investment_yi": format_yi(totals.total_investment, strip_zeros=True),
+            "total_investment_yi": format_yi(totals.total_investment, strip_zeros=True, grouped=True),
         }
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("stalled"):  # 停滞项目: show each one's last progress report
+            self.columns = STALLED_COLUMNS
+        return super().get(request, *args, **kwargs)
 
     def decorate(self, rows):
         overdue = project_ids_with_overdue([row.pk for row in rows])
@@ -90,8 +96,7 @@ class ProjectListView(FilteredListView):
         for key in DRILL_WORDS:
             query.pop(key, None)
         context["undrilled_query"] = query.urlencode()
-        scope = scope_for(self.request.user)
-        context["can_create"] = scope.can_anywhere(Perm.PROJECT_CHANGE) or scope.can_anywhere(Perm.PIPELINE_CHANGE)
+        context["can_create"] = can(self.request.user, "project.create")
         return context
 
 
@@ -109,7 +114,7 @@ DRILL_WORDS = {
     "category": lambda value: f"年度分类：{value}",
     "level": lambda value: f"重点级别：{dict(PriorityLevel.choices).get(value, value)}",
     "min_investment": lambda value: f"总投资不低于 {value} 万元",
-    "stalled": lambda value: f"超过 {value} 天未报进展",
+    "stalled": lambda value: f"在建项目超过 {value} 天未报进展",
     "progress_month": lambda value: f"{value} 有进展填报",
     "gap": _gap_words,
     "signed_from": lambda value: f"签约日期不早于 {value}",
@@ -133,7 +138,7 @@ def project_detail(request, pk: int):
     context = project_detail_context(project)
     gaps = project_gaps(project)
     context.update(
-        can_edit=services.can_change_project(request.user, project),
+        can_edit=can(request.user, "project.change", project),
         gaps=gaps,
         dialog_gaps=dialog_gaps(gaps),
         history=record_history(request.user, record_key(project)),
@@ -147,6 +152,7 @@ def project_detail(request, pk: int):
 
 @login_required
 def project_create(request):
+    ensure(request.user, "project.create")
     form = ProjectCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +224,7 @@ def project_move(request, pk: int):
     """The stage move dialog (GET: the form in a modal; POST: the move)."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     _require_edit(request, project)
-    form = StageMoveForm(request.POST or None, project=project)
+    form = StageMoveForm(request.POST or None, project=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             change = services.project_move_stage(
@@ -365,6 +371,8 @@ def progress_delete(request, pk: int):
 
 @login_required
 def plan_categories(request):
+    if request.method == "POST":
+        ensure(request.user, "zone.change")
     form = PlanCategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -379,8 +387,7 @@ def plan_categories(request):
 
 
 def _require_edit(request, project: Project) -> None:
-    if not services.can_change_project(request.user, project):
-        raise PermissionDenied("您只能查看该项目，不能修改。")
+    ensure(request.user, "project.change", project)
 
 
 def _milestones_partial(request, project: Project, form, error: str | None = None) -> HttpResponse:

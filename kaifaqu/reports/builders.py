@@ -14,8 +14,9 @@ from kaifaqu.campaigns.models import Campaign, CampaignEntry
 from kaifaqu.campaigns.selectors import campaign_figures
 from kaifaqu.campaigns.services import campaign_zones
 from kaifaqu.core.money import format_wan, format_yi
-from kaifaqu.dashboard.selectors import Dashboard, dashboard, percent
+from kaifaqu.dashboard.selectors import STALLED_ORDER, Dashboard, dashboard, percent
 from kaifaqu.projects.models import Milestone, ProgressReport, Project, StageChange
+from kaifaqu.projects.selectors import CompletedInvestment
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
@@ -58,11 +59,14 @@ def overview_paragraphs(figures: Dashboard, *, where: str) -> list[str]:
         gap = completion - figures.time_progress_pct
         side = "超" if gap >= 0 else "落后"
         lines.append(
-            f"年度计划投资{_yi(figures.year_planned)}亿元，已完成{_yi(figures.year_completed)}亿元，"
+            f"年度计划投资{_yi(figures.year_planned)}亿元，已完成{_yi(figures.year_completed)}亿元"
+            f"{_unmonthed_note(figures.completed)}，"
             f"完成率{_pct(completion)}，{side}时序进度{abs(gap)}个百分点。"
         )
     else:
-        lines.append(f"年度已完成投资{_yi(figures.year_completed)}亿元（未填报年度计划投资）。")
+        lines.append(
+            f"年度已完成投资{_yi(figures.year_completed)}亿元{_unmonthed_note(figures.completed)}（未填报年度计划投资）。"
+        )
     rates = pipeline.rates
     lines.append(
         "；".join(
@@ -76,7 +80,7 @@ def overview_paragraphs(figures: Dashboard, *, where: str) -> list[str]:
 
 def stage_table(figures: Dashboard) -> Table:
     rows = [
-        [label, bucket.count, format_yi(bucket.investment)]
+        [label, bucket.count, format_yi(bucket.investment, grouped=True)]
         for _, label, bucket in figures.pipeline.stage_rows()
         if bucket.count
     ]
@@ -84,7 +88,7 @@ def stage_table(figures: Dashboard) -> Table:
         "表1 各阶段项目情况",
         ["项目阶段", "项目数（个）", "总投资（亿元）"],
         rows,
-        total=["合计", figures.pipeline.projects, format_yi(figures.pipeline.total_investment)],
+        total=["合计", figures.pipeline.projects, format_yi(figures.pipeline.total_investment, grouped=True)],
     )
 
 
@@ -204,12 +208,12 @@ def _nodes_section(projects: QuerySet[Project], figures: Dashboard, today: datet
         actual_on__isnull=True,
         planned_on__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)),
     ).select_related("project")
-    stalled = list(projects.stalled(figures.stalled_days, today).order_by("name"))
+    stalled = list(projects.stalled(figures.stalled_days, today).order_by(*STALLED_ORDER))
     section = Section(
         "三、节点与问题",
         [
             f"逾期节点{figures.overdue_count}个；今后{UPCOMING_DAYS}天内到期节点{upcoming.count()}个；"
-            f"超过{figures.stalled_days}天未报进展的项目{len(stalled)}个。"
+            f"超过{figures.stalled_days}天未报进展的在建项目{len(stalled)}个。"
         ],
         tables=[overdue_table(overdue, today, number=4)],
     )
@@ -228,11 +232,21 @@ def _nodes_section(projects: QuerySet[Project], figures: Dashboard, today: datet
         section.tables.append(
             Table(
                 "表6 停滞项目",
-                ["项目名称", "阶段", "总投资（万元）"],
-                [[p.name, p.get_stage_display(), format_wan(p.total_investment)] for p in stalled],
+                ["项目名称", "开工日期", "总投资（万元）", "最近进展日期"],
+                [[p.name, _started(p), format_wan(p.total_investment), _last_report(p)] for p in stalled],
             )
         )
     return section
+
+
+def _started(project: Project) -> str:
+    """A stalled project is under construction: its 开工日期 says more than its stage."""
+    return project.started_on.isoformat() if project.started_on else "待补录"
+
+
+def _last_report(project: Project) -> str:
+    """最近进展日期 of a stalled project (``stalled`` gives it), or 无进展记录."""
+    return project.last_report_on.isoformat() if project.last_report_on else "无进展记录"
 
 
 # ------------------------------------------------------------------ 月度项目建设情况
@@ -292,9 +306,9 @@ def _zones_section(figures: Dashboard) -> Section:
             rank,
             zone.name,
             zone.count,
-            format_yi(zone.investment),
-            format_yi(zone.year_planned),
-            format_yi(zone.year_completed),
+            format_yi(zone.investment, grouped=True),
+            format_yi(zone.year_planned, grouped=True),
+            format_yi(zone.year_completed, grouped=True),
             _pct(zone.completion_pct),
             _pct(zone.start_rate_pct),
             zone.overdue,
@@ -307,9 +321,9 @@ def _zones_section(figures: Dashboard) -> Section:
         "合计",
         "",
         figures.pipeline.projects,
-        format_yi(figures.pipeline.total_investment),
-        format_yi(figures.year_planned),
-        format_yi(figures.year_completed),
+        format_yi(figures.pipeline.total_investment, grouped=True),
+        format_yi(figures.year_planned, grouped=True),
+        format_yi(figures.year_completed, grouped=True),
         _pct(figures.completion_pct),
         _pct(percent(started, signed)),
         figures.overdue_count,
@@ -371,19 +385,35 @@ def _ranking_sentence(figures: Dashboard) -> str:
     return text
 
 
+def _unmonthed_note(completed: CompletedInvestment) -> str:
+    """（其中未分月X亿元）: the part of 年度完成投资 no progress report dates; nothing when there is none."""
+    if completed.unmonthed > 0:
+        return f"（其中未分月{_yi(completed.unmonthed)}亿元）"
+    if completed.unmonthed < 0:
+        return f"（逐月进展合计比年度完成投资多{_yi(-completed.unmonthed)}亿元，请核对台账）"
+    return ""
+
+
 def _months_section(figures: Dashboard, month: int) -> Section:
-    amounts = figures.completed_by_month[:month]
-    total = sum(amounts, Decimal(0))
+    """The year's completed investment month by month; the figures are as of the month's end, so
+    the months after it are empty and months plus 未分月 make the overview's 已完成."""
+    completed = figures.completed
+    bars = completed.bars[:month] + completed.bars[12:]  # the months so far, then 未分月 if any
     section = Section(
         "三、逐月完成投资",
-        [f"1—{month}月按项目进展填报的完成投资合计{_yi(total)}亿元，其中{month}月{_yi(amounts[-1])}亿元。"],
+        [
+            f"{figures.year}年已完成投资{_yi(completed.total)}亿元，其中1—{month}月按项目进展逐月填报"
+            f"{_yi(completed.monthed)}亿元（{month}月{_yi(completed.by_month[month - 1])}亿元）"
+            + (f"，未分月{_yi(completed.unmonthed)}亿元（台账填报、无逐月进展）" if completed.unmonthed else "")
+            + "。"
+        ],
     )
     section.charts.append(
         Chart(
-            f"图2 {figures.year}年1—{month}月逐月完成投资",
+            f"图2 {figures.year}年1—{month}月逐月完成投资" + ("及未分月部分" if completed.unmonthed else ""),
             bar_chart(
-                [f"{m}月" for m in range(1, month + 1)],
-                {"完成投资（亿元）": [float(format_yi(a)) for a in amounts]},
+                [label for label, _ in bars],
+                {"完成投资（亿元）": [float(format_yi(amount)) for _, amount in bars]},
                 unit="亿元",
             ),
         )

@@ -15,7 +15,6 @@ from kaifaqu.core.tasks import enqueue
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.selectors import of_record
 from kaifaqu.projects.models import Project, local_today
-from kaifaqu.projects.selectors import latest_plan_year
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import office_covers
@@ -62,8 +61,10 @@ def _weekly_fields(report: Report, *, user, as_of: datetime.date, year: int | No
     if not Zone.objects.visible_to(user).filter(pk=zone.pk).exists():
         raise PermissionDenied("该开发区不在您的管辖范围内。")
     report.as_of = as_of
-    report.year = year or latest_plan_year(Project.objects.visible_to(user).filter(zone=zone))
-    report.title = f"{zone.name}重点项目建设周调度（截至{report.as_of:%Y-%m-%d}）"
+    # The working year asked for; without one, the year of the day it is as of (never the
+    # zone's latest project year: one project entered for next year must not switch it).
+    report.year = year or as_of.year
+    report.title = f"{zone.name}{report.year}年度重点项目建设周调度（截至{report.as_of:%Y-%m-%d}）"
 
 
 def _city_fields(report: Report, *, user, year: int | None, month: int | None, today: datetime.date) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.views import add_service_errors
+from kaifaqu.core.working_year import working_year
 
 from . import services
 from .forms import ReportForm
@@ -24,10 +25,10 @@ CONTENT_TYPES = {
 
 @login_required
 def report_index(request):
-    form = ReportForm(request.POST or None, user=request.user)
+    form = ReportForm(request.POST or None, user=request.user, year=working_year(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        year, month = data["month"] or (None, None)
+        _, month = data["month"] or (None, None)
         try:
             report = services.report_request(
                 user=request.user,
@@ -35,7 +36,7 @@ def report_index(request):
                 zone=data["zone"],
                 city=data["city"],
                 as_of=data["as_of"],
-                year=year,
+                year=data["year"],
                 month=month,
             )
         except ValidationError as exc:

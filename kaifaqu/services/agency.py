@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
-from kaifaqu.core.scoping import Perm, scope_for
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.projects.models import Project, local_today
 
 from .models import AgencyItem, ApprovalType, ConstructionKind
@@ -18,22 +18,12 @@ from .models import AgencyItem, ApprovalType, ConstructionKind
 Status = AgencyItem.Status
 
 
-def can_run_agency(user, project: Project) -> bool:
-    return scope_for(user).can(Perm.PROJECT_CHANGE, project.zone_id)
-
-
-def can_update(user, item: AgencyItem) -> bool:
-    """The project's zone staff, or the agent the item is given to."""
-    return can_run_agency(user, item.project) or (item.agent_id is not None and item.agent_id == user.pk)
-
-
 def checklist_create(*, user, project: Project, kind: str, agent=None, commitment: bool = False) -> list[AgencyItem]:
     """The approvals a project of this kind needs, added where missing (existing items are kept)."""
-    if not can_run_agency(user, project):
-        raise PermissionDenied(f"您没有为“{project.name}”安排代办的权限。")
+    ensure(user, "agency.run", project)
     if kind not in ConstructionKind.values:
         raise ValidationError({"kind": "请选择项目类型。"})
-    if agent is not None and not scope_for(agent).can(Perm.PROJECT_CHANGE, project.zone_id):
+    if agent is not None and not can(agent, "agency.run", project):
         raise ValidationError({"agent": f"{agent.get_full_name() or agent.username}不能办理该开发区的项目。"})
     present = set(project.agency_items.values_list("approval_type_id", flat=True))
     wanted = [t for t in ApprovalType.objects.filter(active=True) if kind in t.kinds and t.pk not in present]
@@ -59,11 +49,10 @@ def item_update(
     commitment: bool = False,
     note: str = "",
 ) -> AgencyItem:
-    if not can_update(user, item):
-        raise PermissionDenied("只有项目所在开发区的工作人员或该事项的代办员可以修改。")
+    ensure(user, "agency.update", item)
     today = local_today()
     errors = _problems(status, started_on, finished_on, note, today)
-    if agent is not None and not scope_for(agent).can(Perm.PROJECT_CHANGE, item.project.zone_id):
+    if agent is not None and not can(agent, "agency.run", item.project):
         errors["agent"] = f"{agent.get_full_name() or agent.username}不能办理该开发区的项目。"
     if errors:
         raise ValidationError(errors)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kaifaqu.core.export import export_response
+from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.tables import Column, link
 from kaifaqu.core.views import FilteredListView, add_service_errors
@@ -139,14 +140,14 @@ def _checklist_context(request, project: Project, refused: AgencyItemForm | None
     def row_form(item: AgencyItem) -> AgencyItemForm | None:
         if refused is not None and refused.prefix == f"i{item.pk}":
             return refused
-        if not agency.can_update(request.user, item):
+        if not can(request.user, "agency.update", item):
             return None
         return AgencyItemForm(prefix=f"i{item.pk}", agents=agents, initial=_initial(item), form_id=f"form-{item.pk}")
 
     return {
         "project": project,
         "rows": [(item, row_form(item)) for item in items],
-        "checklist_form": ChecklistForm(agents=agents) if agency.can_run_agency(request.user, project) else None,
+        "checklist_form": ChecklistForm(agents=agents) if can(request.user, "agency.run", project) else None,
         "today": local_today(),
     }
 

@@ -7,31 +7,21 @@ change them. Each change is written to the audit trail.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from kaifaqu.audit import trail
-from kaifaqu.core.scoping import Perm, scope_for
-from kaifaqu.zones.selectors import office_region
+from kaifaqu.core.rights import ensure
 
 from .models import AgencyItem, ApprovalType, Category, ConstructionKind, ServiceLevel
 
-EDITORS = frozenset({Perm.REQUEST_HANDLE, Perm.ZONE_CHANGE})
 MAX_DAYS = 365  # a sanity bound: a typo of 3000 days would quietly put deadlines years away
 LEVEL_FIELDS = {"days": "办理时限（天）", "urgent_days": "紧急诉求办理时限（天）"}
-REFUSED = "只有市、省主管部门中办理企业诉求或维护园区的人员（及系统运维）可以修改该目录。"
-
-
-def can_edit_catalogues(user) -> bool:
-    """Operators, and city or province office staff holding 办理企业诉求 or 维护园区 (an office's 系统管理员)."""
-    scope = scope_for(user)
-    return scope.everything or (bool(scope.permissions & EDITORS) and office_region(user) is not None)
 
 
 def _ensure_editor(user) -> None:
-    if not can_edit_catalogues(user):
-        raise PermissionDenied(REFUSED)
+    ensure(user, "catalogue.change")
 
 
 # --- 诉求办理时限 ------------------------------------------------------------------------------------------

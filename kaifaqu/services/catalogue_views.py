@@ -1,17 +1,18 @@
 """Pages of the shared catalogues: 诉求办理时限 and 代办审批事项.
 
-Everyone logged in reads them; the offices' editors (``catalogue.can_edit_catalogues``) change them.
+Everyone logged in reads them; the offices' editors (the rule ``catalogue.change``) change them.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.views import add_service_errors
 
 from . import catalogue
@@ -20,8 +21,7 @@ from .models import ApprovalType, ConstructionKind
 
 
 def _ensure_editor(request) -> None:
-    if not catalogue.can_edit_catalogues(request.user):
-        raise PermissionDenied(catalogue.REFUSED)
+    ensure(request.user, "catalogue.change")
 
 
 # --- 诉求办理时限 ------------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ def _ensure_editor(request) -> None:
 
 @login_required
 def service_levels(request):
-    editable = catalogue.can_edit_catalogues(request.user)
+    editable = can(request.user, "catalogue.change")
     posted = request.method == "POST"
     if posted:
         _ensure_editor(request)
@@ -60,7 +60,7 @@ def _kinds_label(kinds: list[str]) -> str:
 @login_required
 def approval_list(request):
     rows = [(approval, _kinds_label(approval.kinds)) for approval in ApprovalType.objects.all()]
-    context = {"rows": rows, "can_edit": catalogue.can_edit_catalogues(request.user)}
+    context = {"rows": rows, "can_edit": can(request.user, "catalogue.change")}
     return render(request, "services/catalogue_approvals.html", context)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.text import cn_date
 from kaifaqu.core.uploads import validate_upload
@@ -22,34 +23,12 @@ from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import zone_members_with
 
 from .models import Category, RequestAttachment, RequestEvent, ServiceLevel, ServiceRequest, Urgency
+from .rights import is_requester
 
 Status = ServiceRequest.Status
 Kind = RequestEvent.Kind
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "xls", "jpg", "jpeg", "png")
 UNSATISFIED = 2  # a rating of 1 or 2 of 5
-
-
-# --- who may do what --------------------------------------------------------------------------------
-
-
-def can_handle(user, zone_id: int) -> bool:
-    """Staff holding 办理企业诉求 for the zone (包联干部, 项目专员, the zone's and offices' administrators)."""
-    return scope_for(user).can(Perm.REQUEST_HANDLE, zone_id)
-
-
-def is_requester(user, request: ServiceRequest) -> bool:
-    """The enterprise the request is about, signed in as itself."""
-    enterprise_id = scope_for(user).enterprise_id
-    return enterprise_id is not None and enterprise_id == request.enterprise_id
-
-
-def can_resolve(user, request: ServiceRequest) -> bool:
-    return can_handle(user, request.zone_id) or (request.assignee_id is not None and request.assignee_id == user.pk)
-
-
-def _ensure(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _ensure_open(request: ServiceRequest) -> None:
@@ -88,7 +67,7 @@ def request_file(
     errors = _filing_errors(title, category, urgency, zone, enterprise, project, received_on)
     if errors:
         raise ValidationError(errors)
-    _ensure(own or can_handle(user, zone.pk), f"您没有在“{zone.name}”登记企业诉求的权限。")
+    ensure(user, "request.file", zone)
     received_on = received_on or local_today()
     with transaction.atomic():
         request = ServiceRequest.objects.create(
@@ -141,12 +120,12 @@ def request_assign(
     *, user, request: ServiceRequest, department: str, assignee, due_on: datetime.date, note: str = ""
 ) -> ServiceRequest:
     """交办: to a department and/or a person, with the date they must finish by."""
-    _ensure(can_handle(user, request.zone_id), "您没有交办该诉求的权限。")
+    ensure(user, "request.handle", request, verb="交办")
     _ensure_open(request)
     errors = {}
     if not department.strip() and assignee is None:
         errors["department"] = "请填写承办部门或选择承办人。"
-    if assignee is not None and not scope_for(assignee).can(Perm.REQUEST_HANDLE, request.zone_id):
+    if assignee is not None and not can(assignee, "request.handle", request):
         errors["assignee"] = f"{assignee.get_full_name() or assignee.username}不能办理该开发区的诉求。"
     if due_on < local_today():
         errors["due_on"] = "交办时限不能早于今天。"
@@ -174,7 +153,7 @@ def request_assign(
 def request_remind(*, user, request: ServiceRequest, note: str = "") -> ServiceRequest:
     """催办: recorded, and the assignee gets it in the inbox at once (overdue ones are also sent daily by
     ``send_reminders``)."""
-    _ensure(can_handle(user, request.zone_id), "您没有催办该诉求的权限。")
+    ensure(user, "request.handle", request, verb="催办")
     _ensure_open(request)
     if request.status == Status.RECEIVED:
         raise ValidationError("该诉求还没有交办，请先交办。")
@@ -186,7 +165,7 @@ def request_remind(*, user, request: ServiceRequest, note: str = "") -> ServiceR
 
 def request_escalate(*, user, request: ServiceRequest, leader: str, note: str = "") -> ServiceRequest:
     """督办: a leader takes the request over (usually when it is overdue or stuck)."""
-    _ensure(can_handle(user, request.zone_id), "您没有督办该诉求的权限。")
+    ensure(user, "request.handle", request, verb="督办")
     _ensure_open(request)
     if not leader.strip():
         raise ValidationError({"leader": "请填写督办领导。"})
@@ -198,7 +177,7 @@ def request_escalate(*, user, request: ServiceRequest, leader: str, note: str = 
 
 def request_resolve(*, user, request: ServiceRequest, resolution: str, files=()) -> ServiceRequest:
     """办结: what was done, with any documents; the enterprise may then rate it or send it back."""
-    _ensure(can_resolve(user, request), "只有承办人或有办理权限的工作人员可以办结该诉求。")
+    ensure(user, "request.resolve", request)
     _ensure_open(request)
     if not resolution.strip():
         raise ValidationError({"resolution": "请写明办理结果。"})
@@ -223,7 +202,7 @@ def request_resolve(*, user, request: ServiceRequest, resolution: str, files=())
 
 def request_reopen(*, user, request: ServiceRequest, reason: str) -> ServiceRequest:
     """退回重办: staff or the enterprise send a resolved request back, saying why."""
-    _ensure(can_handle(user, request.zone_id) or is_requester(user, request), "您没有退回该诉求的权限。")
+    ensure(user, "request.reopen", request)
     if request.status != Status.RESOLVED:
         raise ValidationError("只有已办结、尚未评价的诉求可以退回重办。")
     if not reason.strip():
@@ -237,16 +216,18 @@ def request_reopen(*, user, request: ServiceRequest, reason: str) -> ServiceRequ
 
 def request_rate(*, user, request: ServiceRequest, satisfaction: int, comment: str = "") -> ServiceRequest:
     """评价: the enterprise's satisfaction (1–5); staff may record it for the enterprise (回访)."""
-    _ensure(is_requester(user, request) or can_handle(user, request.zone_id), "您不能评价该诉求。")
+    ensure(user, "request.rate", request)
     if request.status != Status.RESOLVED:
         raise ValidationError("诉求办结后才能评价。")
     if satisfaction not in range(1, 6):
         raise ValidationError({"satisfaction": "满意度为 1 至 5 分。"})
+    if len(comment) > 300:
+        raise ValidationError({"comment": f"评价意见不能超过300个字（现有{len(comment)}个字）。"})
     who = "企业评价" if is_requester(user, request) else "回访代录"
     text = f"{who}：{satisfaction}分。{comment.strip()}".strip()
     if satisfaction <= UNSATISFIED:  # 不满意: those who handle the zone's requests should call back
         notify(handlers(request), f"企业不满意：{request.title}", text, request)
-    return _step(request, user, Kind.RATE, text, status=Status.RATED, satisfaction=satisfaction, feedback=comment[:300])
+    return _step(request, user, Kind.RATE, text, status=Status.RATED, satisfaction=satisfaction, feedback=comment)
 
 
 def _step(request: ServiceRequest, user, kind: str, note: str, due_on_event=None, **changes) -> ServiceRequest:

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.html import format_html
 
-from kaifaqu.core.tables import Column, link
+from kaifaqu.core.tables import Column, name_link
 from kaifaqu.projects.models import local_today
 
 
@@ -18,7 +18,7 @@ def _who(request) -> str:
 
 REQUEST_COLUMNS = [
     Column("received_on", "受理日期", lambda r: r.received_on, "received_on"),
-    Column("title", "诉求事项", lambda r: link(reverse("services:detail", args=[r.pk]), r.title), "title"),
+    Column("title", "诉求事项", lambda r: name_link(reverse("services:detail", args=[r.pk]), r.title), "title"),
     Column("enterprise", "企业", lambda r: r.enterprise.name if r.enterprise else "—", "enterprise__name"),
     Column("zone", "开发区", lambda r: r.zone.display_name, "zone__name"),
     Column("category", "类别", lambda r: r.get_category_display(), "category"),

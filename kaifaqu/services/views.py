@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from kaifaqu.core.export import export_response
+from kaifaqu.core.rights import can, ensure, restrict
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.text import cn_date
 from kaifaqu.core.views import FilteredListView, add_service_errors
@@ -24,6 +25,7 @@ from . import services
 from .filters import RequestFilter
 from .forms import AssignForm, EscalateForm, NoteForm, RateForm, ReopenForm, RequestForm, ResolveForm
 from .models import RequestAttachment, ServiceRequest
+from .rights import is_requester
 from .selectors import (
     CATEGORY_HEADERS,
     LEDGER_HEADERS,
@@ -63,17 +65,14 @@ class RequestListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope = scope_for(self.request.user)
-        context["can_file"] = scope.enterprise_id is not None or scope.can_anywhere(Perm.REQUEST_HANDLE)
+        context["can_file"] = can(self.request.user, "request.file")
         return context
 
 
 @login_required
 def request_create(request):
-    scope = scope_for(request.user)
-    for_enterprise = scope.enterprise_id is not None
-    if not for_enterprise and not scope.can_anywhere(Perm.REQUEST_HANDLE):
-        raise PermissionDenied("您没有登记企业诉求的权限。")
+    ensure(request.user, "request.file")
+    for_enterprise = scope_for(request.user).enterprise_id is not None
     form = RequestForm(
         request.POST or None,
         enterprises=Enterprise.objects.visible_to(request.user).filter(zone_id__in=_handled_zones(request.user)),
@@ -106,11 +105,8 @@ def request_create(request):
     )
 
 
-def _handled_zones(user) -> list[int]:
-    scope = scope_for(user)
-    if scope.everything:
-        return list(Zone.objects.values_list("pk", flat=True))
-    return sorted(scope.zones_with(Perm.REQUEST_HANDLE))
+def _handled_zones(user):
+    return restrict(user, "request.file", Zone.objects.all()).values("pk")
 
 
 def assignees(zone: Zone):
@@ -135,8 +131,8 @@ def _visible(request, pk: int) -> ServiceRequest:
 
 def _detail_context(request, item: ServiceRequest, **forms) -> dict:
     user, today = request.user, local_today()
-    handle = services.can_handle(user, item.zone_id)
-    requester = services.is_requester(user, item)
+    handle = can(user, "request.handle", item)
+    requester = is_requester(user, item)
     open_ = not item.closed
     return {
         "item": item,
@@ -149,11 +145,11 @@ def _detail_context(request, item: ServiceRequest, **forms) -> dict:
         "escalate_form": forms.get("escalate")
         or (_form("escalate") if handle and open_ and item.status != "escalated" else None),
         "resolve_form": forms.get("resolve")
-        or (_form("resolve") if services.can_resolve(user, item) and open_ else None),
+        or (_form("resolve") if can(user, "request.resolve", item) and open_ else None),
         "reopen_form": forms.get("reopen")
-        or (_form("reopen") if (handle or requester) and item.status == "resolved" else None),
+        or (_form("reopen") if can(user, "request.reopen", item) and item.status == "resolved" else None),
         "rate_form": forms.get("rate")
-        or (_form("rate") if (handle or requester) and item.status == "resolved" else None),
+        or (_form("rate") if can(user, "request.rate", item) and item.status == "resolved" else None),
         # Staff record the enterprise's rating from a 回访; the enterprise rates for itself.
         "rate_label": "评价" if requester else "回访代录评价",
     }

@@ -153,6 +153,7 @@ class LedgerKind(Protocol):
 
 # ------------------------------------------------------------------ helpers for the ledgers
 
+
 class CellCache:
     """Each column's parser applied once per distinct cell: a ledger repeats its stages,
     dates, leaders, departments and zone row after row. Bounded, so memory stays flat."""

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from kaifaqu.core.money import amount_problem
 from kaifaqu.core.text import to_half_width
 
 CENT = Decimal("0.01")
@@ -69,7 +70,7 @@ def parse_text(value, *, max_length: int, single_line: bool = True) -> str:
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]  # the quote an export puts before text that Excel would take for a formula
     if len(text) > max_length:
-        raise CellError(f"内容过长（{len(text)} 字），最多 {max_length} 字")
+        raise CellError(f"不能超过{max_length}个字（现有{len(text)}个字），请删减后再导入")
     return text
 
 
@@ -100,7 +101,11 @@ def parse_money(value, *, factor: Decimal = Decimal(1), max_digits: int = 14) ->
         if not _NUMBER.match(text):
             raise CellError("不是金额（应为数字，可带“万元”“亿元”）")
         amount = Decimal(text)
-    return _money(amount * factor, max_digits=max_digits)
+    amount = _money(amount * factor, max_digits=max_digits)
+    problem = amount_problem(amount)  # the same bound as pages and the API
+    if problem:
+        raise CellError(problem.rstrip("。"))
+    return amount
 
 
 def parse_area(value, *, max_digits: int = 12) -> Decimal | None:

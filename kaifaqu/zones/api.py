@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from rest_framework import serializers, viewsets
 
-from kaifaqu.core.api import ScopedRelatedField
+from kaifaqu.core.api import ModelSerializer, ScopedRelatedField
 
 from . import services
 from .models import Park, Zone
@@ -9,7 +9,7 @@ from .models import Park, Zone
 ZONE_FIELDS = ["name", "short_name", "level", "kind", "area_km2", "leading_industries"]
 
 
-class ZoneSerializer(serializers.ModelSerializer):
+class ZoneSerializer(ModelSerializer):
     region = serializers.CharField(source="region_id", help_text="GB/T 2260 六位行政区划代码，如 141181。")
     region_name = serializers.CharField(source="region.full_name", read_only=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
@@ -21,7 +21,7 @@ class ZoneSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}, "short_name": {"validators": []}}
 
 
-class ParkSerializer(serializers.ModelSerializer):
+class ParkSerializer(ModelSerializer):
     zone = ScopedRelatedField(queryset=Zone.objects.all())
 
     class Meta:
@@ -35,6 +35,7 @@ class ZoneViewSet(viewsets.ModelViewSet):
 
     serializer_class = ZoneSerializer
     filterset_fields = ["level", "kind", "region"]
+    write_right = "zone.register"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -45,8 +46,6 @@ class ZoneViewSet(viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        if not self.request.user.is_superuser:
-            raise PermissionDenied("只有系统管理员可以新增开发区。")
         data = dict(serializer.validated_data)
         serializer.instance = services.zone_create(region_code=data.pop("region_id"), user=self.request.user, **data)
 
@@ -62,6 +61,7 @@ class ParkViewSet(viewsets.ModelViewSet):
 
     serializer_class = ParkSerializer
     filterset_fields = ["zone"]
+    write_right = "zone.change"
 
     def get_queryset(self):
         return Park.objects.visible_to(self.request.user).order_by("zone_id", "name")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
-from kaifaqu.core.scoping import Perm, ensure_can, forget_scope
+from kaifaqu.core.rights import ensure
+from kaifaqu.core.scoping import forget_scope
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 from kaifaqu.regions.models import Region
 
@@ -64,7 +65,7 @@ def zone_create(
 
 @transaction.atomic
 def park_create(*, user, zone: Zone, name: str) -> Park:
-    ensure_can(user, Perm.ZONE_CHANGE, zone.pk)
+    ensure(user, "zone.change", zone)
     park = Park(zone=zone, name=(name or "").strip())
     bag = ErrorBag()
     full_clean_into(park, bag)
@@ -86,7 +87,7 @@ def unit_for_region(*, region: Region, name: str | None = None) -> Unit:
 
 @transaction.atomic
 def park_update(*, user, park: Park, name: str) -> Park:
-    ensure_can(user, Perm.ZONE_CHANGE, park.zone_id)
+    ensure(user, "zone.change", park)
     before = trail.stored_snapshot(park)
     park.name = (name or "").strip()
     bag = ErrorBag()
@@ -100,7 +101,7 @@ def park_update(*, user, park: Park, name: str) -> Park:
 @transaction.atomic
 def park_delete(*, user, park: Park) -> None:
     """Remove a park; its projects stay in the zone, no longer tied to a park."""
-    ensure_can(user, Perm.ZONE_CHANGE, park.zone_id)
+    ensure(user, "zone.change", park)
     trail.record_delete(user=user, instance=park)
     park.delete()
 
@@ -108,8 +109,7 @@ def park_delete(*, user, park: Park) -> None:
 @transaction.atomic
 def zone_update(*, user, zone: Zone, fields: dict) -> Zone:
     """Change a zone's own record: only system administrators maintain the list of zones."""
-    if not getattr(user, "is_superuser", False):
-        raise PermissionDenied("只有系统管理员可以修改开发区信息。")
+    ensure(user, "zone.register", zone)
     forbidden = sorted(set(fields) - {"name", "short_name", "level", "kind", "area_km2", "leading_industries"})
     if forbidden:
         raise ValidationError({name: "该字段不能修改。" for name in forbidden})

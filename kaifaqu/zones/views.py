@@ -11,10 +11,11 @@ from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
 from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import get_visible_or_404
+from kaifaqu.core.working_year import working_year
 from kaifaqu.projects.cards import cohort_card, in_statistics_card
 from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.models import Project
-from kaifaqu.projects.selectors import PipelineStats, latest_plan_year, zone_overview
+from kaifaqu.projects.selectors import PipelineStats, zone_overview
 
 from .models import Zone
 from .selectors import zone_rows
@@ -30,7 +31,7 @@ def zone_list(request):
 def zone_detail(request, pk: int):
     zone = get_visible_or_404(Zone.objects.select_related("region"), request.user, pk=pk)
     projects = Project.objects.visible_to(request.user)
-    year = _year(request, default=latest_plan_year(projects.filter(zone=zone)))
+    year = _year(request, default=working_year(request))  # the 工作年度 chosen on the dashboard
     overview = zone_overview(zone, projects, year=year)
     stats = overview.stats
     chart = {
@@ -47,7 +48,7 @@ def zone_detail(request, pk: int):
             "stats": stats,
             "chart": chart,
             "year": year,
-            "total_yi": format_yi(stats.total_investment, strip_zeros=True),
+            "total_yi": format_yi(stats.total_investment, strip_zeros=True, grouped=True),
             "history": record_history(request.user, record_key(zone)),
             "record_key": record_key(zone),
             "years": range(max(year, timezone.localdate().year), timezone.localdate().year - 6, -1),

@@ -121,8 +121,8 @@ def test_log_page_and_export_for_leaders_only_and_the_export_is_recorded(make_pr
     export = page.get("/audit/export/", {"q": "氢能", "format": "xlsx"})
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0][:5] == ("时间", "用户", "来源", "IP 地址", "操作")
-    assert ("项目名称", None, "氢能重卡项目") in [(row[7], row[8], row[9]) for row in rows[1:]]
+    assert rows[0][:6] == ("时间", "用户", "账号", "来源", "IP 地址", "操作")
+    assert ("项目名称", None, "氢能重卡项目") in [(row[8], row[9], row[10]) for row in rows[1:]]
     recorded = AuditEntry.objects.filter(action="export").get()
     assert (recorded.username, recorded.unit_id) == ("xiaoyi-leader", Unit.objects.get(zone=xiaoyi).pk)
     assert "导出" in page.get("/audit/", {"action": "export"}).content.decode()

@@ -1,10 +1,15 @@
-"""Template filters for money: every amount on a page is formatted by ``core.money``."""
+"""Template filters: money (formatted by ``core.money``), people (``core.people``), the filter bar."""
+
+import datetime
+import re
+from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from kaifaqu.core.money import format_wan_grouped, format_yi
+from kaifaqu.core.people import person_html
 
 register = template.Library()
 
@@ -17,8 +22,14 @@ def wan(value) -> str:
 
 @register.filter
 def yi(value) -> str:
-    """万元 shown as 亿元 with two decimals: ``15.50``."""
-    return format_yi(value)
+    """万元 shown as 亿元 with two decimals and thousands separators: ``1,234.50``."""
+    return format_yi(value, grouped=True)
+
+
+@register.filter
+def person(user, fallback: str = "—") -> str:
+    """A user as “姓名（单位）”, the login id on hover: ``{{ event.user|person:"系统" }}``."""
+    return person_html(user, fallback=fallback)
 
 
 @register.simple_tag
@@ -50,3 +61,37 @@ def select(bound_field, oob: bool = False):
         mark_safe(" disabled") if attrs.get("disabled") else "",
         options,
     )
+
+
+# A cell that is only a date, a time or a number must never wrap (``2025-09-/30``).
+_NUMERIC_TEXT = re.compile(r"[\d\s.,:%+\-/年月日]+")
+
+
+@register.filter
+def cell_class(value, css: str = "") -> str:
+    """The shared table's cell class: the column's own, plus ``nowrap`` for dates and numbers."""
+    if isinstance(value, datetime.date | int | float | Decimal) or (
+        isinstance(value, str) and not isinstance(value, SafeString) and _NUMERIC_TEXT.fullmatch(value.strip())
+    ):
+        return f"{css} nowrap".strip()
+    return css
+
+
+@register.filter
+def clip(text) -> str:
+    """A long name cut with an ellipsis by CSS, whole in its title (shown on hover)."""
+    return format_html('<span class="clip" title="{}">{}</span>', text, text)
+
+
+@register.simple_tag
+def active_filter_count(filterset) -> int:
+    """How many filters hold a value: the folded filter bar of a narrow screen shows the number."""
+    if not filterset.is_bound:
+        return 0
+    return sum(1 for field in filterset.form if not field.field.disabled and _is_set(field.value()))
+
+
+def _is_set(value) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_is_set(item) for item in value)
+    return value not in (None, "", False, "false", "unknown")

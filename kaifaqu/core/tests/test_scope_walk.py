@@ -357,3 +357,98 @@ def test_hidden_records_change_no_count_total_or_list(
     without_hidden = walk_lists(page, probes)
     changed = sorted(key for key in with_hidden if with_hidden[key] != without_hidden[key])
     assert changed == [], f"这些页面因辖区外的记录而改变：{changed}"
+
+
+# --- writes --------------------------------------------------------------------------------------------
+# The same walk for writes, by users who see 孝义's records but may change none of them: every write
+# URL and API method, with a record id or without, is refused, and nothing in the database changes.
+
+# Writes any signed-in user may make to what is their own: signing out, their own password, token and
+# inbox, the working year they look at. The walk skips them.
+OWN_WRITES = {"login", "logout", "api-token", "notifications:read_all", "notifications:open"}
+# Rows a refused attempt may add: the audit trail records refusals and sign-ins.
+NOT_RECORDS = {"audit.AuditEntry", "sessions.Session"}
+
+
+def database_state() -> dict[str, str]:
+    """Every row of every table (the audit trail and sessions aside), as text to compare."""
+    from django.apps import apps
+    from django.core import serializers
+
+    return {
+        model._meta.label: serializers.serialize("json", model._default_manager.order_by("pk"))
+        for model in apps.get_models()
+        if model._meta.label not in NOT_RECORDS and not model._meta.proxy
+    }
+
+
+def write_attempts(hidden):
+    """(url, method, body, content type) for every named URL, aimed at 孝义's records."""
+    for name, kwargs in walk_urls():
+        if (
+            name in OWN_WRITES
+            or name in SHARED
+            or name.startswith("admin:")
+            or kwargs - {"pk", *OTHER_KWARGS.get(name, {})}
+        ):
+            continue
+        if "pk" in kwargs:
+            other = {
+                key: hidden[value].pk if value in hidden else value for key, value in OTHER_KWARGS.get(name, {}).items()
+            }
+            url = reverse(name, kwargs={"pk": hidden[TARGETS[name]].pk, **other})
+        else:
+            url = reverse(name)
+        for method in ("post", "put", "patch", "delete"):
+            yield url, method, "{}", "application/json"
+        yield url, "post", {"name": "改名", "zone": hidden["zone"].pk, "title": "改名"}, None
+
+
+@pytest.fixture(params=["leader", "enterprise"])
+def reader(request, hidden, xiaoyi):
+    """孝义's 领导 (reads everything in the zone, changes nothing) and the owner enterprise's own account."""
+    if request.param == "leader":
+        user = make_user("reader", Unit.objects.get(zone=xiaoyi), roles.LEADER)
+    else:
+        unit = Unit.objects.create(kind="enterprise", enterprise=hidden["enterprise"], name=hidden["enterprise"].name)
+        user = make_user("reader", unit, roles.ENTERPRISE_USER)
+    user.reader_kind = request.param
+    return user
+
+
+# What an enterprise may write of its own: it files requests (and rates or reopens their results).
+ENTERPRISE_WRITES = {"/requests/new/"}
+# What every user who sees a zone may do: generate its reports (docs/permissions.md, 调度报告).
+READER_WRITES = {"/reports/"}
+POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>", re.IGNORECASE)
+
+
+def write_forms(page, url: str) -> list[str]:
+    """The forms that post somewhere, sign-out aside, on the page ``url`` shows the user."""
+    response = page.get(url)
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return []  # a file: nothing to post
+    body = response.content.decode("utf-8", errors="replace")
+    own = [reverse(name) for name in OWN_WRITES if name != "notifications:open"]
+    return [form for form in POST_FORM.findall(body) if not any(f'action="{path}"' in form for path in own)]
+
+
+def test_users_without_the_right_are_refused_every_write_and_nothing_changes(reader, hidden):
+    """A write URL refuses (403, or 404 for what is another's: an import job, an inbox), and a page
+    that answers a POST as a GET is a page of reading that offers no form to post; the database
+    is the same after every attempt."""
+    page = Client()
+    page.force_login(reader)
+    before = database_state()
+    answered = {}
+    for url, method, body, content_type in write_attempts(hidden):
+        kwargs = {"content_type": content_type} if content_type else {}
+        status = getattr(page, method)(url, body, **kwargs).status_code
+        own = url in READER_WRITES or (reader.reader_kind == "enterprise" and url in ENTERPRISE_WRITES)
+        if status not in (403, 404, 405) and not own:
+            answered.setdefault(url, set()).add(f"{method.upper()} {status}")
+    offered = {url: sorted(answers) for url, answers in answered.items() if write_forms(page, url)}
+    assert offered == {}, f"这些页面向无权修改的用户提供了修改表单，且没有拒绝写操作：{offered}"
+    after = database_state()
+    changed = sorted(label for label in before if before[label] != after[label])
+    assert changed == [], f"被拒绝的写操作改动了：{changed}"

@@ -35,9 +35,12 @@ def test_figures_of_a_zone_and_year_match_the_hand_count(hand_ledger, xiaoyi):
     ]
     assert (figures.over_100m.count, figures.over_100m.investment) == (2, Decimal(170000))  # 5亿 counts too
     assert figures.overdue_count == 1 and figures.overdue[0].days_overdue == 29
-    # No report in the last 60 days: 精细化工 and 招商线索 (氢能's March report is older too).
-    assert figures.stalled_count == 3
-    assert {project.name for project in figures.stalled} == {"精细化工项目", "招商线索", "氢能项目"}
+    # Stalled: under construction with no report in the last 60 days — 氢能 (its March report is
+    # older); 精细化工 (signed) and 招商线索 (a lead) are not under construction, 焦化 produces.
+    assert figures.stalled_count == 1
+    assert [(project.name, project.last_report_on) for project in figures.stalled] == [
+        ("氢能项目", datetime.date(2025, 3, 10))
+    ]
 
 
 def test_zones_are_ranked_by_completed_investment(hand_ledger):
@@ -118,11 +121,14 @@ def test_the_open_requests_card_counts_what_its_link_lists(client, xiaoyi, tunli
 
 
 def test_the_year_select_shows_the_year_the_figures_are_for(client, hand_ledger, xiaoyi, xiaoyi_staff):
+    from kaifaqu.projects.models import local_today
+
     client.force_login(xiaoyi_staff)
-    for query in ({}, {"zone": xiaoyi.pk}):
+    this_year = local_today().year  # the working year before one is chosen
+    for query, year in (({}, this_year), ({"zone": xiaoyi.pk}, this_year), ({"year": YEAR}, YEAR)):
         page = client.get(reverse("dashboard:index"), query).content.decode()
-        assert f"{YEAR} 年度项目" in page
-        assert re.search(rf'<option value="{YEAR}" selected>{YEAR}年</option>', page)
+        assert f"{year}年度</span>项目" in page
+        assert re.search(rf'<option value="{year}" selected>{year}年</option>', page)
 
 
 def test_the_open_requests_card_of_a_city_links_to_that_citys_requests(client, xiaoyi, tunliu, admin_user):

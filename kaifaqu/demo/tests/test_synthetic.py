@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F, Q, Sum
 
 from kaifaqu.enterprises.credit_code import validate_credit_code
 from kaifaqu.projects import lifecycle
@@ -36,6 +37,11 @@ def test_generates_consistent_ledgers():
         StageChange.objects.filter(to_stage=Stage.TERMINATED).count()
         == Project.objects.filter(stage=Stage.TERMINATED).count()
     )
+    # The year's 完成投资 is never below what its progress reports of that year add up to (no negative 未分月).
+    for project in Project.objects.annotate(
+        reported=Sum("progress_reports__investment", filter=Q(progress_reports__reported_on__year=F("plan_year")))
+    ):
+        assert project.year_completed_investment >= (project.reported or 0), project.pk
 
 
 @pytest.mark.django_db

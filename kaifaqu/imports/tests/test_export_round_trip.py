@@ -94,7 +94,7 @@ def test_export_has_the_office_layout(tmp_path, ledger):
     sheet = load_workbook(path).active
     today = datetime.date.today()
     assert sheet["A1"].value == f"孝义经济技术开发区重点项目台账（截至{today.year}年{today.month}月{today.day}日）"
-    assert "A1:AK1" in {str(area) for area in sheet.merged_cells.ranges}
+    assert "A1:AL1" in {str(area) for area in sheet.merged_cells.ranges}  # 序号 and 37 columns
     header = [cell.value for cell in sheet[2]]
     assert header[:3] == ["序号", "项目代码", "项目名称"] and "总投资（亿元）" in header and "用地面积（亩）" in header
     assert sheet.freeze_panes == "C3"

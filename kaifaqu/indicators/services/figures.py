@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
+from kaifaqu.core.rights import can
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
-from ..checks import cumulative_error, growth_of, outlier_limit
+from ..checks import cumulative_error, outlier_message
 from ..importer import ParsedTable, Row, parse_table
 from ..models import (
     Indicator,
@@ -20,7 +22,7 @@ from ..models import (
     IndicatorValue,
     ReportRevision,
 )
-from .rights import FIELDS, can_review, editable, owner_label, unchanged_figures, why_not_editable
+from .rights import FIELDS, owner_label, unchanged_figures, why_not_editable
 
 
 @dataclass
@@ -34,6 +36,9 @@ class ImportOutcome:
     committed: bool = False
 
 
+NOTE_LIMIT = IndicatorValue._meta.get_field("note").max_length
+
+
 def report_for(owner: Zone | Region, year: int, month: int) -> IndicatorReport | None:
     if isinstance(owner, Zone):
         return IndicatorReport.objects.filter(zone=owner, year=year, month=month).first()
@@ -44,6 +49,7 @@ def report_save_figures(
     *, user, owner: Zone | Region, year: int, month: int, figures: dict[int, dict], status: str, note: str = ""
 ) -> tuple[IndicatorReport, bool]:
     """Set the given fields of the given indicators (others stay as they are); a new version is kept."""
+    _refuse_long_notes(figures)
     report = report_for(owner, year, month)
     created = report is None
     if created:
@@ -69,11 +75,25 @@ def report_save_figures(
             if name in given and (given[name] is not None or name != "value"):
                 setattr(value, name, given[name])
         if "note" in given:
-            value.note = (given["note"] or "")[:300]
+            value.note = given["note"] or ""
         value.save()
     keep_revision(report, user, note)
     trail.record_event(action="update", user=user, instance=report, note=f"第{report.version}版 {note}")
     return report, created
+
+
+def _refuse_long_notes(figures: dict[int, dict]) -> None:
+    """A 说明 longer than the field holds is refused whole, never cut (an import names the row first)."""
+    limit = NOTE_LIMIT
+    long = {pk: len(given["note"]) for pk, given in figures.items() if len(given.get("note") or "") > limit}
+    if long:
+        names = dict(Indicator.objects.filter(pk__in=long).values_list("pk", "name"))
+        raise ValidationError(
+            "；".join(
+                f"{names.get(pk, pk)}的说明不能超过{limit}个字（现有{length}个字）" for pk, length in long.items()
+            )
+            + "。"
+        )
 
 
 def keep_revision(report: IndicatorReport, user, note: str) -> None:
@@ -135,7 +155,7 @@ def indicators_import(
 
 def _imported_status(user, owner: Zone | Region) -> str:
     """Tables loaded from the command line or by a reviewer are figures of record; a reporter's are a draft."""
-    if user is None or can_review(user, owner):
+    if user is None or can(user, "indicator.review", owner):
         return IndicatorReport.Status.APPROVED
     return IndicatorReport.Status.DRAFT
 
@@ -145,7 +165,7 @@ def _check_rights(parsed: ParsedTable, user, outcome: ImportOutcome) -> None:
     kept = []
     for row in parsed.rows:
         report = report_for(row.owner, row.year, row.month)
-        if editable(user, report, row.owner):
+        if can(user, "indicator.edit", row.owner, report=report):
             kept.append(row)
         elif report is not None and unchanged_figures(report, row.figures) >= set(row.figures):
             outcome.skipped += 1
@@ -170,6 +190,10 @@ def _check_rows(parsed: ParsedTable, outcome: ImportOutcome) -> None:
         seen[key] = row.number
         for indicator_id, given in row.figures.items():
             indicator = indicators[indicator_id]
+            if len(given.get("note") or "") > NOTE_LIMIT:
+                outcome.errors.append(
+                    f"第{row.number}行 {indicator.name}说明: 不能超过{NOTE_LIMIT}个字（现有{len(given['note'])}个字）"
+                )
             value = given.get("value")
             if value is None:
                 continue
@@ -192,9 +216,6 @@ def _check_cumulative(row: Row, indicator: Indicator, value: Decimal, earlier: d
 
 
 def _flag_outlier(row: Row, indicator: Indicator, given: dict, outcome: ImportOutcome) -> None:
-    growth = growth_of(given)
-    limit = outlier_limit()
-    if growth is not None and abs(growth) > limit:
-        outcome.warnings.append(
-            f"第{row.number}行 {indicator.name}: {owner_label(row.owner)}同比增长 {growth:.1f}%，超过 ±{limit}%，请核实"
-        )
+    warning = outlier_message(indicator, row.month, given, {})  # against last year's same period, as given
+    if warning:
+        outcome.warnings.append(f"第{row.number}行 {indicator.name}: {owner_label(row.owner)}{warning}，请核实")

@@ -1,7 +1,11 @@
-"""Who may fill, review and import a month's figures, and whether a report can still change."""
+"""Who may fill, review and import a month's figures, and whether a report can still change.
+
+The rules are declared here and asked through ``core.rights`` (``can(user, "indicator.review", zone)`` …).
+"""
 
 from __future__ import annotations
 
+from kaifaqu.core.rights import rule
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
@@ -20,7 +24,8 @@ def owner_label(owner) -> str:
     return owner.short_name or owner.name if isinstance(owner, Zone) else owner.name
 
 
-def can_fill(user, owner: Zone | Region) -> bool:
+@rule("indicator.fill", refusal=lambda user, owner, **context: f"您没有填报“{owner_label(owner)}”月调度指标的权限。")
+def may_fill(user, owner: Zone | Region) -> bool:
     """A zone's figures: its reporters, or an office above with either 月调度 code (代填, city tables).
     A region's own figures (全市、全省): reporters of that office or of one above it."""
     scope = scope_for(user)
@@ -29,7 +34,8 @@ def can_fill(user, owner: Zone | Region) -> bool:
     return scope.everything or (Perm.INDICATOR_REPORT in scope.permissions and office_covers(user, owner))
 
 
-def can_review(user, owner: Zone | Region) -> bool:
+@rule("indicator.review", refusal=lambda user, owner, **context: f"您没有审核“{owner_label(owner)}”月报的权限。")
+def may_review(user, owner: Zone | Region) -> bool:
     """Approving and returning: the reviewers of an office above the zone (or over the region)."""
     scope = scope_for(user)
     if isinstance(owner, Zone):
@@ -37,29 +43,37 @@ def can_review(user, owner: Zone | Region) -> bool:
     return scope.everything or (Perm.INDICATOR_REVIEW in scope.permissions and office_covers(user, owner))
 
 
-def can_import(user) -> bool:
+@rule("indicator.import", refusal="导入月调度数据需要“填报月调度指标”或“审核月调度指标”的权限。")
+def may_import(user, obj=None) -> bool:
     scope = scope_for(user)
     return scope.everything or bool(scope.permissions & {Perm.INDICATOR_REPORT, Perm.INDICATOR_REVIEW})
 
 
-def editable(user, report: IndicatorReport | None, owner: Zone | Region) -> bool:
+def _editable(user, report: IndicatorReport | None, owner: Zone | Region) -> bool:
     """Drafts and returned reports are the reporter's; submitted ones wait for review; approved ones are locked."""
-    if not can_fill(user, owner):
+    if not may_fill(user, owner):
         return False
     if report is None or report.status in (IndicatorReport.Status.DRAFT, IndicatorReport.Status.RETURNED):
         return True
-    return report.status == IndicatorReport.Status.SUBMITTED and can_review(user, owner)
+    return report.status == IndicatorReport.Status.SUBMITTED and may_review(user, owner)
+
+
+@rule("indicator.edit", refusal=lambda user, owner, *, report=None: why_not_editable(user, report, owner))
+def may_edit(user, owner: Zone | Region, *, report: IndicatorReport | None = None) -> bool:
+    """Asked as ``can(user, "indicator.edit", owner, report=report)``: may the user change this month's figures?"""
+    return _editable(user, report, owner)
 
 
 def why_not_editable(user, report: IndicatorReport | None, owner) -> str:
-    if not can_fill(user, owner):
+    if not may_fill(user, owner):
         return f"您没有填报“{owner_label(owner)}”月调度指标的权限。"
     if report is not None and report.locked:
         return f"{report}月报已审核，已锁定；如需修改，请联系审核单位退回。"
     return f"{report}月报已报送，正在等待审核；如需修改，请联系审核单位退回。"
 
 
-def can_edit_catalogue(user) -> bool:
+@rule("indicator.catalogue", refusal="只有市、省主管部门的审核人员可以维护指标目录。")
+def may_edit_catalogue(user, obj=None) -> bool:
     """The catalogue is shared by every office: its administrators (reviewers of a city or province)."""
     scope = scope_for(user)
     return scope.everything or (Perm.INDICATOR_REVIEW in scope.permissions and office_region(user) is not None)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.zones.models import Zone
 
 from ..models import (
@@ -15,13 +16,12 @@ from ..models import (
     Indicator,
     IndicatorValue,
 )
-from .rights import can_edit_catalogue, can_review
 
 
 def targets_save(*, user, year: int, values: dict[tuple[int, int], Decimal | None]) -> int:
     """Set (or clear, with None) the annual targets of zones the user reviews; returns how many changed."""
     zones = {zone.pk: zone for zone in Zone.objects.filter(pk__in={zone_id for zone_id, _ in values})}
-    refused = [zones[zone_id].name for zone_id in zones if not can_review(user, zones[zone_id])]
+    refused = [zones[zone_id].name for zone_id in zones if not can(user, "indicator.review", zones[zone_id])]
     if refused or len(zones) < len({zone_id for zone_id, _ in values}):
         raise PermissionDenied(f"您没有设置这些开发区年度目标的权限：{'、'.join(refused) or '（开发区不存在）'}。")
     changed = 0
@@ -51,8 +51,7 @@ def targets_save(*, user, year: int, values: dict[tuple[int, int], Decimal | Non
 
 
 def indicator_save(*, user, indicator: Indicator) -> Indicator:
-    if not can_edit_catalogue(user):
-        raise PermissionDenied("只有市、省主管部门的审核人员可以维护指标目录。")
+    ensure(user, "indicator.catalogue")
     created = indicator.pk is None
     stored_unit = None if created else Indicator.objects.values_list("unit", flat=True).get(pk=indicator.pk)
     if stored_unit is not None and stored_unit != indicator.unit:

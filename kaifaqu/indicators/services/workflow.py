@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaifaqu.audit import trail
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.text import cn_date
 from kaifaqu.projects.models import local_today
@@ -24,7 +25,7 @@ from ..models import (
 )
 from ..reporting import earlier_figures, month_after, reporting_status, required_indicators
 from .figures import keep_revision, report_for, report_save_figures
-from .rights import can_review, editable, is_office_over, owner_label, unchanged_figures, why_not_editable
+from .rights import is_office_over, owner_label, unchanged_figures
 
 
 def report_fill(
@@ -33,10 +34,10 @@ def report_fill(
     """Save a month's figures as a draft, or submit them for review.
 
     Raises ``ValidationError`` keyed ``<field>_<indicator id>`` (nothing saved) when a figure is
-    missing or impossible, or when an outlier has no note."""
+    missing or impossible, or, on submitting, when an outlier has no note. A draft keeps its
+    outliers un-noted: the reporter may still be waiting for the explanation."""
     report = report_for(owner, year, month)
-    if not editable(user, report, owner):
-        raise PermissionDenied(why_not_editable(user, report, owner))
+    ensure(user, "indicator.edit", owner, report=report)
     today = local_today()
     if (year, month) > (today.year, today.month):
         raise ValidationError(
@@ -51,12 +52,15 @@ def report_fill(
         required=required_indicators(owner) if submit else set(),
     )
     problems = {f"{name}_{pk}": [message] for (pk, name), message in checked.errors.items()}
-    unchanged = unchanged_figures(report, figures)
-    for pk, warning in checked.warnings.items():
-        if pk not in unchanged and not figures.get(pk, {}).get("note", "").strip():
-            problems[f"note_{pk}"] = [f"{warning}，请核实；确认无误请在“说明”中写明原因"]
+    explained = _explained(report, figures) & set(checked.warnings)
+    if submit:
+        problems |= _unexplained(indicators, figures, checked.warnings, explained)
     if problems:
         raise ValidationError(problems)
+    figures = {  # an outlier explained before keeps its note when the form sends it blank
+        pk: {name: v for name, v in given.items() if name != "note" or pk not in explained or (v or "").strip()}
+        for pk, given in figures.items()
+    }
     status = IndicatorReport.Status.SUBMITTED if submit else IndicatorReport.Status.DRAFT
     with transaction.atomic():
         report, _ = report_save_figures(
@@ -74,6 +78,29 @@ def report_fill(
             report.comment = ""  # the reason it was returned is answered; it stays in the revisions
             report.save(update_fields=["comment"])
     return report
+
+
+def _unexplained(
+    indicators: list[Indicator], figures: dict[int, dict], warnings: dict[int, str], explained: set[int]
+) -> dict[str, list[str]]:
+    """Outliers without a note, keyed as the form names the note, each message naming its indicator."""
+    names = {indicator.pk: indicator.name for indicator in indicators}
+    return {
+        f"note_{pk}": [f"{names[pk]}：{warning}，请核实；确认无误请在“说明”中写明原因后再报送"]
+        for pk, warning in warnings.items()
+        if pk not in explained and not (figures.get(pk, {}).get("note") or "").strip()
+    }
+
+
+def _explained(report: IndicatorReport | None, figures: dict[int, dict]) -> set[int]:
+    """Figures as already saved with a note, or as once approved: an outlier is not asked about again."""
+    if report is None:
+        return set()
+    unchanged = unchanged_figures(report, figures)
+    if report.revisions.filter(status=IndicatorReport.Status.APPROVED).exists():
+        return unchanged
+    noted = set(report.values.exclude(note="").values_list("indicator_id", flat=True))
+    return unchanged & noted
 
 
 def _kept(report: IndicatorReport | None) -> set[int]:
@@ -94,14 +121,16 @@ def report_return(*, user, report: IndicatorReport, comment: str) -> IndicatorRe
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": "退回时请写明退回原因，便于填报单位修改。"})
+    if len(comment) > 300:
+        raise ValidationError({"comment": f"退回原因不能超过300个字（现有{len(comment)}个字）。"})
     if report.status not in (IndicatorReport.Status.SUBMITTED, IndicatorReport.Status.APPROVED):
         raise ValidationError(f"{report}当前为“{report.get_status_display()}”，无需退回。")
-    return _set_status(user, report, IndicatorReport.Status.RETURNED, comment[:300], f"退回：{comment}")
+    return _set_status(user, report, IndicatorReport.Status.RETURNED, comment, f"退回：{comment}")
 
 
 def _ensure_review(user, report: IndicatorReport) -> None:
     owner = report.zone or report.region
-    if not can_review(user, owner):
+    if not can(user, "indicator.review", owner):
         raise PermissionDenied(f"您没有审核“{owner_label(owner)}”月报的权限。")
 
 
@@ -142,7 +171,7 @@ def deadline_set(*, user, region: Region, year: int, month: int, day: datetime.d
 
 def reminders_send(*, user, city: Region, year: int, month: int, today: datetime.date) -> list[ReportReminder]:
     """催报: one reminder to every zone of the city (in the user's scope) whose report is overdue."""
-    if not can_review(user, city):
+    if not can(user, "indicator.review", city):
         raise PermissionDenied(f"只有{city.name}或省主管部门的审核人员可以催报。")
     zones = Zone.objects.visible_to(user)
     late = [
@@ -152,7 +181,7 @@ def reminders_send(*, user, city: Region, year: int, month: int, today: datetime
         )
         if row.overdue and (row.reminded_at is None or timezone.localdate(row.reminded_at) < today)
     ]  # once a day at most: a second click the same day sends nothing new
-    if not all(can_review(user, row.zone) for row in late):
+    if not all(can(user, "indicator.review", row.zone) for row in late):
         raise PermissionDenied("只有上级主管部门的审核人员可以催报。")
     unit_id = scope_for(user).unit_id
     sender = Unit.objects.get(pk=unit_id).name if unit_id else "平台管理员"

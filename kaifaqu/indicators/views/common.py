@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import scope_for
 from kaifaqu.projects.models import local_today
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
-from .. import services
 from ..forms import (
     default_period,
     parse_period,
@@ -80,8 +80,7 @@ def page_context(request, city, year, month, cities, **context) -> dict:
         "month": month,
         "period": f"{year}-{month:02d}",
         "query": period_query(city, year, month),
-        "can_review_city": services.can_review(request.user, city),
-        "can_import": services.can_import(request.user),
+        "can_review_city": can(request.user, "indicator.review", city),
         **context,
     }
 

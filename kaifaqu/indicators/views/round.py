@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.projects.models import local_today
 from kaifaqu.regions.models import Region
@@ -30,8 +31,10 @@ from ..reporting import (
     due_on,
     last_year_figures,
     owner_report,
+    review_rows,
     revisions,
     stored_warnings,
+    unexplained_outliers,
     visible_value_rows,
 )
 from .common import city_and_month, city_of, page_context, period_query, round_status, visible_cities
@@ -58,7 +61,7 @@ def fill(request):
     if report is not None and not IndicatorReport.objects.visible_to(request.user).filter(pk=report.pk).exists():
         raise Http404("未找到该月报，或您无权查看。")
     indicators = list(Indicator.objects.filter(active=True))
-    editable = services.editable(request.user, report, owner)
+    editable = can(request.user, "indicator.edit", owner, report=report)
     form = FiguresForm(
         request.POST if request.method == "POST" else None,
         indicators=indicators,
@@ -81,6 +84,8 @@ def fill(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, f"{report}月报已{'报送，等待审核' if submit else '保存为草稿'}。")
+            if not submit and (names := unexplained_outliers(report)):
+                messages.warning(request, f"{'、'.join(names)}数据异常，报送前请在“说明”中写明原因。")
             return redirect(f"{reverse('indicators:fill')}?{_owner_query(owner, year, month)}")
     city = city_of(owner)
     context = {
@@ -94,8 +99,7 @@ def fill(request):
         "period": f"{year}-{month:02d}",
         "owner_query": _owner_query(owner, year, month),
         "due_on": due_on(city, year, month),
-        "can_review": report is not None and services.can_review(request.user, owner),
-        "return_form": ReturnForm(),
+        "can_review": report is not None and can(request.user, "indicator.review", owner),
         "revisions": revisions(report) if report else [],
         "city": city,
     }
@@ -122,24 +126,54 @@ def _owner_name(owner) -> str:
     return f"{owner.name}（全{owner.name[-1]}）" if owner.name[-1] in "市省" else owner.name
 
 
-@require_POST
 @login_required
 def review(request, pk: int):
+    """The reviewer's page: the month's figures as read (growth, last year, outliers and notes), 通过 / 退回."""
     report = get_visible_or_404(IndicatorReport.objects.select_related("zone", "region"), request.user, pk=pk)
+    return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
+    if request.method == "POST":
+        try:
+            done = _review_act(request, report, return_form)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            done = True
+        if done:
+            return redirect("indicators:review", pk=report.pk)
     owner = report.zone or report.region
-    back = f"{reverse('indicators:fill')}?{_owner_query(owner, report.year, report.month)}"
+    context = {
+        "report": report,
+        "owner": owner,
+        "owner_name": _owner_name(owner),
+        "rows": review_rows(report),
+        "can_review": can(request.user, "indicator.review", owner),
+        "editable": can(request.user, "indicator.edit", owner, report=report),
+        "return_form": return_form,
+        "revisions": revisions(report),
+        "due_on": due_on(city_of(owner), report.year, report.month),
+        "city": city_of(owner),
+        "period": f"{report.year}-{report.month:02d}",
+        "owner_query": _owner_query(owner, report.year, report.month),
+    }
+    return render(request, "indicators/review.html", context, status=400 if return_form.errors else 200)
+
+
+def _review_act(request, report: IndicatorReport, return_form: ReturnForm) -> bool:
+    """Approve or return; False (the page shows why) when a return has no valid reason."""
     try:
         if request.POST.get("action") == "approve":
             services.report_approve(user=request.user, report=report)
             messages.success(request, f"{report}月报已审核通过，已锁定并计入全市汇总。")
-        else:
-            services.report_return(user=request.user, report=report, comment=request.POST.get("comment", ""))
-            messages.success(request, f"{report}月报已退回，填报单位可修改后重新报送。")
+            return True
+        if not return_form.is_valid():
+            return False
+        services.report_return(user=request.user, report=report, comment=return_form.cleaned_data["comment"])
+        messages.success(request, f"{report}月报已退回，填报单位可修改后重新报送。")
     except ValidationError as exc:
+        if "comment" in getattr(exc, "error_dict", {}):
+            return_form.add_error("comment", exc.error_dict["comment"])
+            return False
         messages.error(request, "；".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or back)
+    return True
 
 
 # --- the reporting round: status, deadline, 催报 -------------------------------------------------------

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.views import add_service_errors
 from kaifaqu.projects.models import local_today
 from kaifaqu.sheets.readers import ReadError
@@ -42,7 +43,9 @@ def targets(request):
         (target.zone_id, target.indicator_id): target.value
         for target in AnnualTarget.objects.filter(zone__in=zones, year=year, indicator__in=indicators)
     }
-    editable = bool(zones) and all(services.can_review(request.user, zone) for zone in zones)
+    editable = bool(zones) and all(can(request.user, "indicator.review", zone) for zone in zones)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied(f"只有{city.name}或省主管部门的审核人员可以设置年度目标。")
     form = TargetsForm(request.POST or None, zones=zones, indicators=indicators, stored=stored)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,14 +72,13 @@ def targets(request):
 
 @login_required
 def catalogue(request):
-    context = {"indicators": Indicator.objects.all(), "can_edit": services.can_edit_catalogue(request.user)}
+    context = {"indicators": Indicator.objects.all(), "can_edit": can(request.user, "indicator.catalogue")}
     return render(request, "indicators/catalogue.html", context)
 
 
 @login_required
 def indicator_edit(request, pk: int | None = None):
-    if not services.can_edit_catalogue(request.user):
-        raise PermissionDenied("只有市、省主管部门的审核人员可以维护指标目录。")
+    ensure(request.user, "indicator.catalogue")
     indicator = Indicator.objects.filter(pk=pk).first() if pk else Indicator()
     if indicator is None:
         raise Http404("未找到该指标。")
@@ -98,15 +100,14 @@ def indicator_edit(request, pk: int | None = None):
 
 @login_required
 def upload(request):
-    if not services.can_import(request.user):
-        raise PermissionDenied("导入月调度数据需要“填报月调度指标”或“审核月调度指标”的权限。")
+    ensure(request.user, "indicator.import")
     cities = visible_cities(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
         city = next((c for c in cities if c.code == request.POST.get("city")), cities[0] if len(cities) == 1 else None)
         outcome = _run_import(request, form, city)
-    context = {"form": form, "outcome": outcome, "cities": cities, "can_import": True}
+    context = {"form": form, "outcome": outcome, "cities": cities}
     return render(request, "indicators/import.html", context, status=400 if outcome and outcome.errors else 200)
 
 

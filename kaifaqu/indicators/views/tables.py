@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.projects.models import local_today
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import office_covers, office_region
 
-from .. import services
 from ..forecast import zone_forecasts
 from ..history import zone_history
 from ..models import Indicator, IndicatorReport
@@ -55,7 +55,7 @@ def matrix(request):
         # Ranks among the city's zones mean something only to those who see them all.
         whole_city=office_covers(request.user, city),
         reminders=open_reminders(Zone.objects.filter(pk__in=[row.zone.pk for row in own])),
-        region_fillable=services.can_fill(request.user, city),
+        region_fillable=can(request.user, "indicator.fill", city),
         own=own,
     )
     return render(request, "indicators/matrix.html", context)
@@ -65,7 +65,7 @@ def _own_zones(user, status) -> list:
     """A zone's reporters get a button for their own report (offices work from 报送情况)."""
     if office_region(user) is not None:
         return []
-    return [row for row in status if services.can_fill(user, row.zone)]
+    return [row for row in status if can(user, "indicator.fill", row.zone)]
 
 
 def _matrix_rows(summary, columns) -> list[tuple[Zone, list]]:

@@ -211,8 +211,9 @@ def parse_priority_flag(raw, *, level: str | None) -> str | bool | None:
 # ------------------------------------------------------------------ export rows
 
 
-def export_row(project: Project, *, milestones: dict[str, datetime.date], divisor: Decimal) -> list:
-    """One project as the export writes it, in ``COLUMNS`` order after 序号."""
+def export_row(project: Project, *, milestones: dict[str, datetime.date], monthed: Decimal, divisor: Decimal) -> list:
+    """One project as the export writes it, in ``COLUMNS`` order after 序号; ``monthed`` is the part of
+    its 年度完成投资 dated by progress reports (``selectors.monthed_by_project``)."""
 
     def money(value):
         return None if value is None else value / divisor
@@ -230,6 +231,7 @@ def export_row(project: Project, *, milestones: dict[str, datetime.date], diviso
         project.plan_year,
         money(project.year_planned_investment),
         money(project.year_completed_investment),
+        money(project.year_completed_investment - monthed),
         project.land_area_mu,
         project.plan_category.name if project.plan_category_id else "",
         project.get_priority_level_display() if project.priority_level else "",

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kaifaqu.audit import trail
 from kaifaqu.core.bulk import insert_many, new_instance
+from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.core.validation import ErrorBag
 from kaifaqu.enterprises.credit_code import normalise_credit_code, validate_credit_code
@@ -613,7 +614,7 @@ class _Row:
             if code and found.credit_code and found.credit_code != code:
                 self.error("enterprise_code", f"与系统中“{found.name}”的统一社会信用代码不一致", value=code)
             return found
-        if context.user is not None and not scope_for(context.user).can(Perm.ENTERPRISE_CHANGE, self.zone.pk):
+        if context.user is not None and not can(context.user, "enterprise.change", self.zone):
             self.error("enterprise", f"建设单位“{written}”尚未登记，您没有登记企业的权限", value=written)
             return None
         if len(written) > Enterprise._meta.get_field("name").max_length:
@@ -673,7 +674,8 @@ class _Row:
         for name, messages in bag.errors.items():
             for message in messages:
                 self.error(name, message.rstrip("。"))
-        if context.user is not None and not services.can_change_project(context.user, project, to_stage=project.stage):
+        if context.user is not None and not can(context.user, "project.change", project, to_stage=project.stage):
+            # Which message: the 招商专员 is told about the stages, anyone else about the zone.
             if scope_for(context.user).can(Perm.PIPELINE_CHANGE, self.zone.pk):
                 self.error("stage", "招商专员只能维护备案前（谋划储备至签约）的项目；备案及以后的阶段由项目专员维护")
             else:

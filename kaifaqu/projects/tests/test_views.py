@@ -120,7 +120,7 @@ def test_create_shows_chinese_errors_and_saves_nothing(logged_in, xiaoyi, xiaoyi
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "该字段是必填项。" in body  # name
+    assert "请填写项目名称。" in body  # name
     assert "金额不能为负数。" in body or "确保该值大于或等于0" in body
     assert Project.objects.count() == 0
 
@@ -169,7 +169,7 @@ def test_milestone_and_progress_entry(logged_in, make_project, xiaoyi_staff):
     client = logged_in(xiaoyi_staff)
     url = reverse("projects:milestone_add", args=[project.pk])
     body = client.post(url, {"milestone-name": "", "milestone-planned_on": ""}, HTTP_HX_REQUEST="true").content.decode()
-    assert "该字段是必填项。" in body and not Milestone.objects.exists()
+    assert "请填写节点名称。" in body and not Milestone.objects.exists()
     client.post(url, {"milestone-name": "取得施工许可", "milestone-planned_on": "2020-01-01"}, HTTP_HX_REQUEST="true")
     milestone = Milestone.objects.get()
     assert "逾期" in client.get(f"/projects/{project.pk}/").content.decode()

@@ -102,7 +102,7 @@ def paragraphs_after(document, heading: str, count: int) -> list[str]:
 
 
 def table_rows(table) -> list[list[str]]:
-    return [[cell.text for cell in row.cells] for row in table.rows]
+    return [[cell.text.replace("\n", "") for cell in row.cells] for row in table.rows]  # 本年累计↵（亿元）
 
 
 def expected_row(name: str, figure: Figure, indicator: Indicator) -> list[str]:

@@ -71,7 +71,8 @@ def test_monthly_report_ranks_zones_as_the_dashboard_does(hand_ledger, tmp_path,
     zone = figures.by_zone[0]
     assert f"1\t{zone.name}\t{zone.count}\t{format_yi(zone.investment)}\t{format_yi(zone.year_planned)}" in text
     assert re.search(r"合计\t\t4\t18\.00\t4\.00\t0\.75\t18\.8%", text)
-    assert "1—5月按项目进展填报的完成投资合计0.75亿元，其中5月0.15亿元。" in text
+    # Every yuan of hand_ledger's 年度完成投资 comes from a progress report: no 未分月 part.
+    assert "2025年已完成投资0.75亿元，其中1—5月按项目进展逐月填报0.75亿元（5月0.15亿元）。" in text
     assert "六、存在的问题" in text and "七、下步工作打算" in text
 
 

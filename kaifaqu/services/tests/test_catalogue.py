@@ -7,9 +7,9 @@ import pytest
 
 from kaifaqu.audit.models import AuditEntry
 from kaifaqu.conftest import make_user
+from kaifaqu.core.rights import can
 from kaifaqu.regions.models import Region
 from kaifaqu.services import agency, services
-from kaifaqu.services.catalogue import can_edit_catalogues
 from kaifaqu.services.levels import DEFAULT_DAYS
 from kaifaqu.services.models import AgencyItem, ApprovalType, ServiceLevel
 from kaifaqu.zones import roles
@@ -66,10 +66,10 @@ def test_offices_with_request_or_zone_rights_edit_zones_and_enterprises_do_not(
     office_admin, admin_user, lvliang_office, xiaoyi_staff, liaison, enterprise_user
 ):
     statistician = make_user("lvliang-stat", Unit.objects.get(region__code="141100"), roles.STATISTICIAN)
-    assert can_edit_catalogues(office_admin) and can_edit_catalogues(admin_user)
+    assert can(office_admin, "catalogue.change") and can(admin_user, "catalogue.change")
     # An office's 领导 and 统计员 hold neither code; a zone's staff hold them only for their zone.
     for user in (lvliang_office, statistician, xiaoyi_staff, liaison, enterprise_user):
-        assert not can_edit_catalogues(user), user.username
+        assert not can(user, "catalogue.change"), user.username
 
 
 # --- 诉求办理时限 ------------------------------------------------------------------------------------------

@@ -34,7 +34,17 @@
     link.href = link.pathname + "?" + params.toString();
   });
 
+  // A cell holding only a date, a time or a number (with its unit) never wraps (``2025-09-/30``):
+  // every table on every page, including those not drawn by the shared list template.
+  var NUMERIC_CELL = /^(?=.*\d)[\d\s.,:%+\-\/年月日天个万亿元]+$/;
+  function keepNumbersWhole(root) {
+    root.querySelectorAll("table td").forEach(function (cell) {
+      if (cell.childElementCount <= 1 && NUMERIC_CELL.test(cell.textContent.trim())) { cell.classList.add("nowrap"); }
+    });
+  }
+
   function init(root) {
+    keepNumbersWhole(root);
     root.querySelectorAll("[data-move-select], [data-stage-select]").forEach(function (select) {
       if (select.dataset.bound) { return; }
       select.dataset.bound = "1";
@@ -42,6 +52,17 @@
       select.addEventListener("change", function () { syncStageDates(select); });
       syncStageDates(select);
     });
+  }
+
+  // Amounts on chart axes and in tooltips, in the axis' unit (亿元): grouped digits
+  // (1,234.56), never ECharts' own 1e8 for a large figure.
+  function amountLabel(value) {
+    if (value === null || value === undefined || value === "" || isNaN(Number(value))) { return "-"; }
+    return Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  }
+
+  function amountAxis(name) {
+    return { type: "value", name: name, axisLabel: { formatter: amountLabel } };
   }
 
   // The zone overview's chart: project count and investment (亿元) by stage.
@@ -52,11 +73,11 @@
     var data = JSON.parse(source.textContent);
     var chart = echarts.init(holder);
     chart.setOption({
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: amountLabel },
       legend: { top: 0, data: ["项目数", "总投资（亿元）"] },
       grid: { left: 40, right: 50, top: 50, bottom: 80 },
       xAxis: { type: "category", data: data.stages, axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: [{ type: "value", name: "个" }, { type: "value", name: "亿元" }],
+      yAxis: [{ type: "value", name: "个" }, amountAxis("亿元")],
       series: [
         { name: "项目数", type: "bar", data: data.counts },
         { name: "总投资（亿元）", type: "line", yAxisIndex: 1, data: data.investment_yi }
@@ -73,35 +94,41 @@
     funnel: function (d) {
       return {
         tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}：{c} 个" },
-        series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "8%", gap: 2,
-          label: { show: true, position: "inside", formatter: "{b}  {c}" },
+        // Labels sit beside the funnel, not inside: a stage with a few projects is a sliver
+        // too narrow for its name, and inside labels of neighbouring slivers overlapped.
+        series: [{ type: "funnel", sort: "none", left: "2%", width: "45%", minSize: "4%", gap: 2,
+          label: { show: true, position: "right", formatter: "{b}  {c} 个", color: "#212529" },
+          labelLine: { show: true, length: 12 }, labelLayout: { hideOverlap: true },
           data: d.labels.map(function (label, i) { return { name: label, value: d.values[i] }; }) }]
       };
     },
     industry: function (d) {
       return {
-        tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
+        tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: amountLabel, axisPointer: { type: "shadow" } },
         grid: { left: 110, right: 30, top: 10, bottom: 30 },
-        xAxis: { type: "value", name: "亿元" },
+        xAxis: amountAxis("亿元"),
         yAxis: { type: "category", inverse: true, data: d.labels },
         series: [{ name: "总投资（亿元）", type: "bar", data: d.values }]
       };
     },
     months: function (d) {
       return {
-        tooltip: { trigger: "axis", renderMode: "richText" },
+        tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: amountLabel },
         grid: { left: 50, right: 20, top: 30, bottom: 30 },
         xAxis: { type: "category", data: d.labels },
-        yAxis: { type: "value", name: "亿元" },
-        series: [{ name: "完成投资（亿元）", type: "bar", data: d.values }]
+        yAxis: amountAxis("亿元"),
+        // 未分月 (investment no progress report dates) is greyed: it is not a month.
+        series: [{ name: "完成投资（亿元）", type: "bar", data: d.values.map(function (value, i) {
+          return d.labels[i] === "未分月" ? { value: value, itemStyle: { color: "#adb5bd" } } : value;
+        }) }]
       };
     },
     zones: function (d) {
       return {
-        tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
+        tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: amountLabel, axisPointer: { type: "shadow" } },
         legend: { top: 0, data: ["年度完成", "年度计划"] },
         grid: { left: 110, right: 30, top: 30, bottom: 30 },
-        xAxis: { type: "value", name: "亿元" },
+        xAxis: amountAxis("亿元"),
         yAxis: { type: "category", inverse: true, data: d.labels },
         series: [{ name: "年度完成", type: "bar", data: d.values }, { name: "年度计划", type: "bar", data: d.planned }]
       };
@@ -109,11 +136,11 @@
     // 月调度: one zone's indicator, this year's months beside last year's.
     history: function (d) {
       return {
-        tooltip: { trigger: "axis", renderMode: "richText" },
+        tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: amountLabel },
         legend: { top: 0 },
         grid: { left: 60, right: 20, top: 30, bottom: 30 },
         xAxis: { type: "category", data: d.labels },
-        yAxis: { type: "value", name: d.unit },
+        yAxis: amountAxis(d.unit),
         series: d.series.map(function (s) { return { name: s.name, type: "line", connectNulls: false, data: s.values }; })
       };
     }
@@ -138,6 +165,26 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
+
+  // The folded filter bar (narrow screens) counts the filters in use; HTMX swaps only the
+  // results, so the count is kept current here as the filters change.
+  function countFilters(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "submit" || el.type === "button") { return false; }
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked; }
+      return el.value !== "" && el.value !== "unknown";
+    }).length;
+  }
+  ["change", "input"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var bar = event.target.closest ? event.target.closest("[data-filter-bar]") : null;
+      var badge = bar && bar.querySelector("[data-filter-count]");
+      if (!badge) { return; }
+      var count = countFilters(bar.querySelector("form"));
+      badge.textContent = count;
+      badge.hidden = count === 0;
+    });
+  });
 
   // A select marked data-autosubmit submits its form when changed (no inline handlers:
   // the Content Security Policy allows only scripts served as files).

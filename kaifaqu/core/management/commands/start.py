@@ -1,8 +1,19 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.management.commands.runserver import Command as RunserverCommand
 
 from kaifaqu.core.commands import KaifaquCommand
+
+
+class QuietRunserver(RunserverCommand):
+    """Django's server without its English banner and development-server warning.
+
+    ``start`` has already said, in Chinese, where the platform listens and how to stop it.
+    """
+
+    def on_bind(self, server_port):
+        pass
 
 
 class Command(KaifaquCommand):
@@ -29,7 +40,7 @@ class Command(KaifaquCommand):
         if no_serve:
             return
         self.stdout.write("按 Ctrl+C 停止。")
-        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
+        call_command(QuietRunserver(), f"{host}:{port}", use_reloader=False, skip_checks=True)
 
     def _load_demo_if_empty(self) -> None:
         from kaifaqu.demo.services import demo_data_exists, demo_load

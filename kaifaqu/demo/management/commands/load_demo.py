@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -27,6 +29,18 @@ class Command(KaifaquCommand):
 
 
 def print_logins() -> str:
+    """The demo logins as a two-column table, aligned in a terminal."""
+    rows = [("账号", "单位 · 角色"), *((username, display) for username, display, *_ in DEMO_USERS)]
+    width = max(display_width(username) for username, _ in rows) + 2
     lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
-    lines += [f"  {username:<14} {display}" for username, display, *_ in DEMO_USERS]
+    lines += [f"  {pad_to_width(username, width)}{display}" for username, display in rows]
     return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: a Chinese character (East Asian wide or full-width) takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad_to_width(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 0)

@@ -7,7 +7,6 @@ from kaifaqu.campaigns.models import Campaign
 from kaifaqu.core.commands import KaifaquCommand, find_city, parse_day, parse_month
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.projects.models import Project, local_today
-from kaifaqu.projects.selectors import latest_plan_year
 from kaifaqu.reports.analysis import indicators_report
 from kaifaqu.reports.builders import monthly_report, weekly_report
 from kaifaqu.reports.docx import write_docx
@@ -29,7 +28,7 @@ class Command(KaifaquCommand):
         )
         parser.add_argument("--zone", help="开发区全称或简称（周调度）")
         parser.add_argument("--date", help="周调度截至日期 YYYY-MM-DD（默认今天）")
-        parser.add_argument("--year", type=int, help="周调度的项目年度（默认台账中最新的年度）")
+        parser.add_argument("--year", type=int, help="周调度的项目年度（默认截至日期所在的年度）")
         parser.add_argument("--city", help="地市名称，如 吕梁市（月度报告、月调度分析）")
         parser.add_argument("--month", help="月份 YYYY-MM（月度报告、月调度分析）")
         parser.add_argument("-o", "--output", required=True, help="输出文件 .docx 或 .xlsx")
@@ -53,7 +52,7 @@ class Command(KaifaquCommand):
             raise CommandError(str(exc)) from exc
         as_of = parse_day(options["date"]) if options["date"] else local_today()
         projects = Project.objects.all()
-        year = options["year"] or latest_plan_year(projects.filter(zone=zone))
+        year = options["year"] or as_of.year  # as the page does: the year of the day, not the latest project's
         return weekly_report(zone, projects, as_of=as_of, year=year)
 
     def _monthly(self, options):
