@@ -4,7 +4,10 @@ selectors the dashboard uses; ``docx`` and ``xlsx`` write it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+CAPTION_NUMBER = re.compile(r"^[表图]\d+\s*")
 
 
 @dataclass
@@ -42,6 +45,24 @@ class ReportContent:
     subtitle: str  # the issuing office and date line
     sections: list[Section]
 
+    def table_captions(self) -> dict[int, str | None]:
+        """``id(table)`` → the caption both the Word file and the workbook write: 表1…表n over the
+        tables actually drawn, in order, whatever numbers the builder gave (a table left out — no
+        阶段变更 this week — leaves no gap); an empty table's title unnumbered (its note says why);
+        None for a table that is its whole section (“二、上周办结事项” needs no caption again)."""
+        captions: dict[int, str | None] = {}
+        count = 0
+        for section in self.sections:
+            for table in section.tables:
+                if section.heading.endswith(table.title):
+                    captions[id(table)] = None
+                elif not table.rows:
+                    captions[id(table)] = bare_title(table.title)
+                else:
+                    count += 1
+                    captions[id(table)] = f"表{count} {bare_title(table.title)}"
+        return captions
+
     def text(self) -> str:
         """Every sentence and cell as plain text (for tests and the report list's preview)."""
         lines = [self.title, self.subtitle]
@@ -52,3 +73,8 @@ class ReportContent:
                 lines.append(table.title)
                 lines += ["\t".join(str(cell) for cell in row) for row in [table.headers, *table.rows, *table.footer]]
         return "\n".join(lines)
+
+
+def bare_title(title: str) -> str:
+    """A caption without the builder's own 表N/图N."""
+    return CAPTION_NUMBER.sub("", title, count=1)

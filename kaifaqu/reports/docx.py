@@ -6,7 +6,6 @@ a bold 合计 row, charts as pictures with their captions."""
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree
 
-from .content import Chart, ReportContent, Table
+from .content import Chart, ReportContent, Table, bare_title
 
 TITLE_FONT = "方正小标宋简体"
 TITLE_FALLBACK = "宋体"
@@ -27,7 +26,6 @@ BODY_FALLBACK = "仿宋"
 HEADING_FONT = "黑体"
 TABLE_FONT = "宋体"
 TABLE_SIZE = 10.5
-CAPTION_NUMBER = re.compile(r"^[表图]\d+\s*")
 TEXT_WIDTH = Cm(21.0 - 2.8 - 2.6)  # the page less the margins set in ``_page_setup``
 CELL_MARGIN = Cm(0.1)  # either side of a cell's text; Word's 0.19 cm leaves wide tables short of room
 CELL_PADDING = CELL_MARGIN * 2 + Pt(1.5)  # and a little air
@@ -44,7 +42,7 @@ def write_docx(content: ReportContent) -> bytes:
     _fallback_fonts(document)
     _title(document, content.title, size=22)
     _line(document, content.subtitle, font=BODY_FONT, size=16, center=True)
-    captions = Captions()
+    captions = Captions(content.table_captions())
     for section in content.sections:
         _line(document, section.heading, font=HEADING_FONT, size=16, indent=True, outline=0)
         for text in section.paragraphs:
@@ -52,8 +50,7 @@ def write_docx(content: ReportContent) -> bytes:
         for chart in section.charts:
             _chart(document, chart, captions)
         for table in section.tables:
-            # A table that is the whole section (“二、上周办结事项”) needs no caption saying so again.
-            _table(document, table, captions, caption=not section.heading.endswith(table.title))
+            _table(document, table, captions)
         for _ in range(section.blank_lines):
             _line(document, "", font=BODY_FONT, size=16, indent=True)
     buffer = io.BytesIO()
@@ -62,20 +59,19 @@ def write_docx(content: ReportContent) -> bytes:
 
 
 class Captions:
-    """One counter per kind for the whole document: a builder's own 表N/图N is replaced by the
-    number of the tables and figures actually written, so a table left out (no 阶段变更 this
-    week) leaves no gap (表1, 表2, 表4)."""
+    """The tables' captions as the content numbers them (the workbook writes the same), and one
+    counter for the figures actually drawn: a builder's own 表N/图N never shows."""
 
-    def __init__(self) -> None:
-        self.count = {"表": 0, "图": 0}
+    def __init__(self, tables: dict[int, str | None]) -> None:
+        self.tables = tables
+        self.figures = 0
 
-    def number(self, kind: str, title: str) -> str:
-        self.count[kind] += 1
-        return f"{kind}{self.count[kind]} {bare_title(title)}"
+    def table(self, table: Table) -> str | None:
+        return self.tables.get(id(table))
 
-
-def bare_title(title: str) -> str:
-    return CAPTION_NUMBER.sub("", title, count=1)
+    def figure(self, title: str) -> str:
+        self.figures += 1
+        return f"图{self.figures} {bare_title(title)}"
 
 
 def _page_setup(document) -> None:
@@ -160,19 +156,16 @@ def _chart(document, chart: Chart, captions: Captions) -> None:
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True  # the caption below goes with its chart
     picture.add_run().add_picture(io.BytesIO(chart.png), width=Cm(15))
-    _line(document, captions.number("图", chart.title), font=TABLE_FONT, size=TABLE_SIZE, center=True)
+    _line(document, captions.figure(chart.title), font=TABLE_FONT, size=TABLE_SIZE, center=True)
 
 
-def _table(document, table: Table, captions: Captions, *, caption: bool = True) -> None:
+def _table(document, table: Table, captions: Captions) -> None:
+    caption = captions.table(table)
+    if caption:  # an empty table's title comes unnumbered, above the note saying why
+        _line(document, caption, font=HEADING_FONT, size=12, center=True, keep_with_next=True)
     if not table.rows:
-        if caption:  # no table is written, so its title goes unnumbered above the note saying why
-            _line(document, bare_title(table.title), font=HEADING_FONT, size=12, center=True, keep_with_next=True)
         _line(document, table.note or "无。", font=BODY_FONT, size=14, indent=True)
         return
-    if caption:
-        _line(
-            document, captions.number("表", table.title), font=HEADING_FONT, size=12, center=True, keep_with_next=True
-        )
     rows = [table.headers, *table.rows, *table.footer]
     columns = table_columns(table)
     grid = document.add_table(rows=0, cols=len(columns))

@@ -7,7 +7,7 @@ import io
 
 from kaifaqu.sheets.writer import Notes, OutputColumn, Table, write_xlsx
 
-from .content import ReportContent
+from .content import ReportContent, bare_title
 from .content import Table as ReportTable
 
 
@@ -17,18 +17,23 @@ def write_report_xlsx(content: ReportContent) -> bytes:
         headings.add(len(lines))
         lines += [section.heading, *section.paragraphs]
     summary = Notes("概况", lines, headings=frozenset(headings), width=120, title_size=16)
-    tables = [_table(table) for section in content.sections for table in section.tables]
+    captions = content.table_captions()  # the same 表N as the Word file
+    tables = [
+        _table(table, captions[id(table)] or bare_title(table.title))
+        for section in content.sections
+        for table in section.tables
+    ]
     buffer = io.BytesIO()
     write_xlsx(buffer, [summary, *tables])
     return buffer.getvalue()
 
 
-def _table(table: ReportTable) -> Table:
+def _table(table: ReportTable, caption: str) -> Table:
     widths = [18, *[14] * (len(table.headers) - 1)]  # the first column names the row (a zone, a category)
     columns = [OutputColumn(text, kind=None, width=width) for text, width in zip(table.headers, widths, strict=True)]
     return Table(
-        name=table.title.split(" ", 1)[-1][:28],
-        title=table.title,
+        name=bare_title(table.title)[:28],
+        title=caption,
         title_size=14,
         columns=columns,
         rows=([_number(value) for value in row] for row in table.rows),

@@ -153,3 +153,16 @@ def test_chart_axes_of_huge_amounts_read_in_plain_grouped_numbers():
     texts = chart_texts(growth_figure(["孝义", "屯留"], [2.5e9, -3.0], average=1.2e9, average_label="全市平均"))
     assert not [text for text in texts if scientific.search(text)], texts
     assert "全市平均 1,200,000,000%" in texts
+
+
+def test_the_workbook_numbers_its_tables_as_the_word_file_does(hand_ledger, tmp_path):
+    """The office reads 表3 in the Word file and looks for 表3 in the workbook."""
+    import openpyxl
+
+    args = ("weekly", "--zone", "孝义", "--date", "2025-06-30", "--year", str(LEDGER_YEAR))
+    words = [paragraph.text for paragraph in table_captions(report_docx(tmp_path, *args))]
+    out = tmp_path / "report.xlsx"
+    call_command("report", *args, "-o", str(out))
+    workbook = openpyxl.load_workbook(out, read_only=True)
+    titles = [next(sheet.iter_rows(values_only=True))[0] for sheet in workbook.worksheets[1:]]
+    assert [title for title in titles if CAPTION.match(title or "")] == words
