@@ -71,6 +71,12 @@ def _pages(live_server, ledger) -> list[str]:
         f"{live_server.url}/projects/{ledger['project'].pk}/",
         f"{live_server.url}/requests/{ledger['request'].pk}/",
         f"{live_server.url}/requests/",
+        # Pages whose tables are drawn without the shared list template: they scroll in their own box.
+        f"{live_server.url}/zones/",
+        f"{live_server.url}/campaigns/",
+        f"{live_server.url}/requests/stats/",
+        f"{live_server.url}/agency/stats/",
+        f"{live_server.url}/indicators/submissions/",
     ]
 
 

@@ -43,8 +43,23 @@
     });
   }
 
+  // A table wider than the screen scrolls inside its own box, never the whole page (390 px
+  // phones): every table, including those a page draws without the shared list template.
+  function scrollWideTables(root) {
+    var tables = Array.prototype.slice.call(root.querySelectorAll("table.table"));
+    if (root.matches && root.matches("table.table")) { tables.push(root); }
+    tables.forEach(function (table) {
+      if (table.closest(".table-responsive")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-responsive";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+
   function init(root) {
     keepNumbersWhole(root);
+    scrollWideTables(root);
     root.querySelectorAll("[data-move-select], [data-stage-select]").forEach(function (select) {
       if (select.dataset.bound) { return; }
       select.dataset.bound = "1";
