@@ -43,6 +43,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Behind a reverse proxy that sets X-Forwarded-For, the audit trail records the client's
 # address from it; never trust the header when clients can reach the app directly.
 KAIFAQU_TRUST_X_FORWARDED_FOR = env_bool("KAIFAQU_TRUST_X_FORWARDED_FOR", default=False)
+# How many proxies of ours stand in front of the app (each appends one X-Forwarded-For entry):
+# the client's address is the entry that many places from the right.
+KAIFAQU_TRUSTED_PROXIES = max(1, env_int("KAIFAQU_TRUSTED_PROXIES", 1))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kaifaqu.core.middleware_limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -141,9 +145,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kaifaqu.core.passwords.CharacterClassesValidator"},
 ]
 
-# Login lockout (core.security.login_blocked): failed logins within the window, per
-# user (since the last successful login) and per client address.
-KAIFAQU_LOCKOUT_PER_USER = env_int("KAIFAQU_LOCKOUT_PER_USER", 5)
+# Login lockout (core.security.login_blocked): failed logins within the window, per account
+# and address pair, per account from anywhere (higher, so one stranger cannot lock an office
+# out of its own account) and per client address; the account counts start again after a
+# successful login.
+KAIFAQU_LOCKOUT_PER_USER_AND_IP = env_int("KAIFAQU_LOCKOUT_PER_USER_AND_IP", 5)
+KAIFAQU_LOCKOUT_PER_USER = env_int("KAIFAQU_LOCKOUT_PER_USER", 20)
 KAIFAQU_LOCKOUT_PER_IP = env_int("KAIFAQU_LOCKOUT_PER_IP", 20)
 KAIFAQU_LOCKOUT_MINUTES = env_int("KAIFAQU_LOCKOUT_MINUTES", 15)
 
@@ -192,6 +199,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "kaifaqu 的 REST API：开发区、园区、企业、项目台账、阶段变更、节点与进展。金额单位为万元。",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema lists every endpoint and field: for signed-in users only (issue 18).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -224,9 +233,19 @@ KAIFAQU_UPLOAD_MAX_MB = env_int("KAIFAQU_UPLOAD_MAX_MB", 20)
 # Background work (imports): threads in the web process; eager runs each task in the caller.
 KAIFAQU_TASK_THREADS = env_int("KAIFAQU_TASK_THREADS", 2)
 KAIFAQU_TASKS_EAGER = env_bool("KAIFAQU_TASKS_EAGER", default=False)
+# Ledger exports of more rows than this are written in the background (a page shows progress).
+KAIFAQU_EXPORT_INLINE_ROWS = env_int("KAIFAQU_EXPORT_INLINE_ROWS", 5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files go to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# A whole request body: refused from its Content-Length before anything reads it
+# (Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files).
+KAIFAQU_REQUEST_MAX_MB = env_int("KAIFAQU_REQUEST_MAX_MB", 50)
+# Spreadsheets (ledger and 月调度 imports) are checked against these before being read.
+KAIFAQU_IMPORT_MAX_ROWS = env_int("KAIFAQU_IMPORT_MAX_ROWS", 200_000)
+KAIFAQU_IMPORT_MAX_COLUMNS = env_int("KAIFAQU_IMPORT_MAX_COLUMNS", 200)
+KAIFAQU_IMPORT_MAX_CELL_CHARS = env_int("KAIFAQU_IMPORT_MAX_CELL_CHARS", 32767)  # Excel's own limit
+KAIFAQU_IMPORT_MAX_UNCOMPRESSED_MB = env_int("KAIFAQU_IMPORT_MAX_UNCOMPRESSED_MB", 200)
 
 LOGGING = {
     "version": 1,

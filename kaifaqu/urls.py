@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from kaifaqu.core import account_views
 from kaifaqu.core.forms import LoginForm
 from kaifaqu.core.views import favicon, not_found
 
@@ -18,6 +19,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/me/", account_views.account, name="account"),
+    path("accounts/me/token/revoke/", account_views.token_revoke, name="account_token_revoke"),
     path("projects/", include("kaifaqu.projects.urls")),
     path("enterprises/", include("kaifaqu.enterprises.urls")),
     path("zones/", include("kaifaqu.zones.urls")),

@@ -6,10 +6,15 @@ from .context import audit_source
 
 
 def client_ip(request) -> str | None:
-    """The client's address: the first X-Forwarded-For hop only behind a proxy we were told to trust."""
+    """The client's address. Behind proxies we were told to trust, the address the outermost of them
+    saw: each proxy appends the address it received from, so with ``KAIFAQU_TRUSTED_PROXIES`` = n the
+    n-th entry from the right. Entries left of it are whatever the client sent and prove nothing."""
     address = request.META.get("REMOTE_ADDR", "")
     if settings.KAIFAQU_TRUST_X_FORWARDED_FOR:
-        address = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip() or address
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            # Fewer entries than proxies: every entry was written by one of ours, the first one included.
+            address = hops[-min(settings.KAIFAQU_TRUSTED_PROXIES, len(hops))]
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:

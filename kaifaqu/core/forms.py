@@ -176,11 +176,11 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         from kaifaqu.audit.models import AuditEntry
         from kaifaqu.audit.trail import record_event
 
-        from .security import login_blocked
+        from .security import LOCKED_NOTE, login_blocked
 
         username = self.cleaned_data.get("username") or ""
         reason = login_blocked(username, client_ip(self.request) if self.request else None)
         if reason:
-            record_event(action=AuditEntry.Action.LOGIN_FAILED, username=username, note="已锁定，未核对密码")
+            record_event(action=AuditEntry.Action.LOGIN_FAILED, username=username, note=LOCKED_NOTE)
             raise ValidationError(reason, code="locked")
         return super().clean()

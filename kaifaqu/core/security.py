@@ -47,31 +47,47 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+LOCKED_NOTE = "已锁定，未核对密码"  # a refusal while locked: recorded, but not a password guess
+
+
 def login_blocked(username: str, ip: str | None) -> str | None:
     """Why a login from ``ip`` as ``username`` is refused right now, or ``None``.
 
     Failed logins are counted from the audit trail (one record of them, shared by every
-    worker process): per user since their last successful login, and per address, both
-    within the lockout window.
+    worker process) within the lockout window: per address; per account and address pair
+    since the account's last successful login; and per account from anywhere, at a higher
+    count, so a stranger guessing from one address locks only that address out of the
+    account, not the office that owns it. Refusals while locked are not guesses and do not
+    count towards the account's locks (else hammering a locked pair would lock the account).
     """
     from kaifaqu.audit.models import AuditEntry
 
-    window = datetime.timedelta(minutes=settings.KAIFAQU_LOCKOUT_MINUTES)
-    since = timezone.now() - window
-    failures = AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, at__gte=since)
     minutes = settings.KAIFAQU_LOCKOUT_MINUTES
+    since = timezone.now() - datetime.timedelta(minutes=minutes)
+    failures = AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, at__gte=since)
     if ip and failures.filter(ip=ip).count() >= settings.KAIFAQU_LOCKOUT_PER_IP:
         return f"该地址登录失败次数过多，已暂停登录，请 {minutes} 分钟后再试。"
-    if username:
-        last_login = (
-            AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN, username=username, at__gte=since)
-            .order_by("-at")
-            .values_list("at", flat=True)
-            .first()
-        )
-        by_user = failures.filter(username=username)
-        if last_login is not None:
-            by_user = by_user.filter(at__gt=last_login)
-        if by_user.count() >= settings.KAIFAQU_LOCKOUT_PER_USER:
-            return f"该账号登录失败次数过多，已临时锁定，请 {minutes} 分钟后再试或联系系统管理员。"
+    if not username:
+        return None
+    guesses = _account_guesses(failures, username, since)
+    if ip and guesses.filter(ip=ip).count() >= settings.KAIFAQU_LOCKOUT_PER_USER_AND_IP:
+        return f"该账号在此地址登录失败次数过多，已临时锁定，请 {minutes} 分钟后再试或联系系统管理员。"
+    if guesses.count() >= settings.KAIFAQU_LOCKOUT_PER_USER:
+        return f"该账号登录失败次数过多，已临时锁定，请 {minutes} 分钟后再试或联系系统管理员。"
     return None
+
+
+def _account_guesses(failures, username: str, since):
+    """The account's wrong passwords since its last successful login (within the window)."""
+    from kaifaqu.audit.models import AuditEntry
+
+    last_login = (
+        AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN, username=username, at__gte=since)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    guesses = failures.filter(username=username).exclude(note=LOCKED_NOTE)
+    if last_login is not None:
+        guesses = guesses.filter(at__gt=last_login)
+    return guesses

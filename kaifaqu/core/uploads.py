@@ -11,6 +11,8 @@ import codecs
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from kaifaqu.sheets.readers import NOT_CHINESE_TEXT, misread_as_gbk
+
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 KINDS = {
@@ -45,7 +47,7 @@ def validate_upload(upload, *, allowed: tuple[str, ...]) -> str:
     if magic is not None and not head.startswith(magic):
         raise ValidationError(f"文件“{name}”的内容不是{label}（可能改过扩展名或已损坏）。", code="file_content")
     if magic is None and not _is_text(head):
-        raise ValidationError(f"文件“{name}”不是 UTF-8 或 GBK 编码的文本。", code="file_content")
+        raise ValidationError(f"文件“{name}”{NOT_CHINESE_TEXT}", code="file_content")
     return extension
 
 
@@ -57,8 +59,9 @@ def _is_text(head: bytes) -> bool:
         # decoder with final=False holds back an incomplete sequence at the end but still
         # rejects an invalid byte anywhere before it, so no guessing at how much to trim.
         try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        return True
+        # Nearly any bytes decode as GB18030: Big5 or Shift-JIS must not pass for Chinese.
+        return encoding != "gb18030" or not misread_as_gbk(text)
     return False

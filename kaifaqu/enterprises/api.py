@@ -14,10 +14,15 @@ ENTERPRISE_FIELDS = EnterpriseForm.Meta.fields
 class EnterpriseSerializer(ModelSerializer):
     zone = ScopedRelatedField(queryset=Zone.objects.all())
     flag_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="读取时为当前版本；修改（PUT/PATCH）时回传所依据的版本，期间若有他人保存则返回 409 及其修改内容。",
+    )
 
     class Meta:
         model = Enterprise
-        fields = ["id", *ENTERPRISE_FIELDS, "flag_labels", "created_at", "updated_at"]
+        fields = ["id", *ENTERPRISE_FIELDS, "flag_labels", "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         # Checked once, in the service, as on the pages.
         extra_kwargs = {"credit_code": {"validators": []}}
@@ -44,6 +49,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet):
             user=self.request.user,
             enterprise=serializer.instance,
             fields=service_fields(serializer.validated_data, ENTERPRISE_FIELDS),
+            expected_version=serializer.validated_data.get("version"),
         )
 
     def perform_destroy(self, instance):

@@ -1,3 +1,5 @@
+from django import forms
+
 from kaifaqu.core.forms import ServiceModelForm
 from kaifaqu.core.rights import restrict
 from kaifaqu.zones.models import Zone
@@ -36,6 +38,11 @@ class EnterpriseForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The version the user is editing: a save based on it is refused if someone saved meanwhile.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
         zones = restrict(user, "enterprise.change", Zone.objects.all())
         self.fields["zone"].queryset = zones
         self.fields["zone"].empty_label = "请选择开发区"

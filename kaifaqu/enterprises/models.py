@@ -88,6 +88,10 @@ class Enterprise(TimeStampedModel):
         related_name="+",
     )
 
+    # Raised by every saved change: an edit based on an older version is refused (two stale
+    # saves must not silently overwrite each other), as for projects.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:

@@ -8,14 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
+from kaifaqu.audit.selectors import changes_since, describe_changes
 from kaifaqu.core.rights import ensure
 from kaifaqu.core.scoping import scope_for
-from kaifaqu.core.validation import ErrorBag, full_clean_into
+from kaifaqu.core.validation import EditConflict, ErrorBag, full_clean_into
 
 from .credit_code import normalise_credit_code
 from .models import Enterprise
 
-SYSTEM_FIELDS = frozenset({"id", "created_by", "created_at", "updated_at"})
+SYSTEM_FIELDS = frozenset({"id", "created_by", "created_at", "updated_at", "version"})
 
 
 @transaction.atomic
@@ -31,14 +32,28 @@ def enterprise_create(*, user, fields: dict[str, Any]) -> Enterprise:
 
 
 @transaction.atomic
-def enterprise_update(*, user, enterprise: Enterprise, fields: dict[str, Any]) -> Enterprise:
+def enterprise_update(
+    *, user, enterprise: Enterprise, fields: dict[str, Any], expected_version: int | None = None
+) -> Enterprise:
+    """Change the enterprise's fields. ``expected_version`` is the version the user's form or
+    request was based on: when someone saved in between, the change is refused with theirs."""
     _reject(fields)
     ensure(user, "enterprise.change", enterprise)
     if "zone" in fields:
         ensure(user, "enterprise.change", fields["zone"])  # a missing zone is a field error below
+    stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if expected_version is not None and stored.version != expected_version:
+        entries = changes_since(stored, expected_version)
+        raise EditConflict(
+            f"在您打开之后，该企业已被修改：{describe_changes(entries)}。"
+            "您的修改尚未保存；请核对后再次保存（再次保存将以您填写的内容为准）。",
+            current_version=stored.version,
+            entries=entries,
+        )
     before = trail.stored_snapshot(enterprise)
     for name, value in fields.items():
         setattr(enterprise, name, value)
+    enterprise.version = stored.version + 1
     _validate_and_save(enterprise)
     trail.record_update(user=user, instance=enterprise, before=before)
     return enterprise

@@ -10,6 +10,7 @@ from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
 from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import get_visible_or_404
+from kaifaqu.core.validation import EditConflict
 from kaifaqu.core.views import FilteredListView, add_service_errors
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.services.models import AgencyItem, ServiceRequest
@@ -97,7 +98,16 @@ def enterprise_edit(request, pk: int):
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enterprise_update(user=request.user, enterprise=enterprise, fields=form.changed_fields())
+            services.enterprise_update(
+                user=request.user,
+                enterprise=enterprise,
+                fields=form.changed_fields(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current_version  # the next save is a deliberate overwrite
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 
 from kaifaqu.core.scoping import scope_for
 
@@ -19,6 +20,15 @@ class ImportJobQuerySet(models.QuerySet):
         if scope_for(user).everything:
             return self.all()
         return self.filter(user=user)
+
+    def listed(self) -> ImportJobQuerySet:
+        """For the list of imports: the counts it shows, without the big fields it does not
+        (a job's columns and result may run to megabytes)."""
+        return self.defer("columns", "mapping", "result").annotate(
+            created_count=KT("result__created"),
+            updated_count=KT("result__updated"),
+            error_rows_count=KT("result__error_rows"),
+        )
 
 
 class ImportJob(models.Model):
@@ -72,6 +82,11 @@ class ImportJob(models.Model):
         return self.path.with_suffix(".progress")
 
     @property
+    def errors_path(self) -> Path:
+        """The error file (the upload with its errors marked), once built."""
+        return self.path.with_name(f"{self.pk}.errors.xlsx")
+
+    @property
     def running(self) -> bool:
         return self.status in self.RUNNING
 
@@ -91,3 +106,56 @@ class SavedMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_kind_display()}"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ExportJobQuerySet:
+        """A user's own exports only: the file holds what its requester may see, nobody else's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class ExportJob(models.Model):
+    """A ledger export too large to answer within a request: written in the background, then downloaded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "导出中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("台账类型", max_length=12, choices=ImportJob.Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE)
+    query = models.TextField("筛选条件", blank=True)  # the list's query string, applied again in the task
+    unit = models.CharField("金额单位", max_length=4, default="万元")
+    file_format = models.CharField("文件类型", max_length=4, default="xlsx")
+    file_name = models.CharField("文件名", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已写行数", default=0)
+    error = models.CharField("错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("请求时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.DATA_DIR) / "exports" / f"{self.pk}.{self.file_format}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.DONE else min(99, self.done * 100 // max(self.total, 1))

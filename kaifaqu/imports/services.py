@@ -6,32 +6,41 @@ beside the upload so any process can show it while the import's transaction is o
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import logging
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 
 from kaifaqu.core.rights import ensure, restrict
 from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.tasks import enqueue
 from kaifaqu.core.uploads import validate_upload
 from kaifaqu.sheets.columns import ColumnMatcher, normal_header
-from kaifaqu.sheets.readers import EXTENSIONS, open_sheet
+from kaifaqu.sheets.readers import EXTENSIONS, ReadError
 from kaifaqu.sheets.rows import ImportResult
 
+from . import error_file
 from .engine import ImportRefused, inspect_file, run_import
 from .models import ImportJob, SavedMapping
 from .registry import ledger, ledger_kind
 
+logger = logging.getLogger(__name__)
+
 # How many errors and row outcomes a job keeps for its pages (counts are always complete).
 KEPT_ERRORS = 5000
+# What one job row may hold: a hostile file's 400 MB cell must not end up in the database,
+# where every list and page that loads the job would pay for it again.
+KEPT_TEXT = 200  # characters of one header, sample, value or label
+KEPT_COLUMNS = 200
+KEPT_WARNINGS = 200
 
 
 def importable_zones(user, kind: str):
@@ -55,17 +64,21 @@ def import_job_create(*, user, kind: str, upload, zone=None, ip: str | None = No
     job = ImportJob.objects.create(
         kind=kind, user=user, zone=zone, file_name=Path(upload.name).name[:200], extension=extension, ip=ip
     )
+    try:
+        _store_upload(job, upload)
+        _inspect(job, overrides=saved_mapping(user, kind))
+    except (ImportRefused, OSError, MemoryError) as exc:
+        job.path.unlink(missing_ok=True)
+        job.delete()
+        raise ValidationError({"file": failure_reason(exc)}) from exc
+    return job
+
+
+def _store_upload(job: ImportJob, upload) -> None:
     job.path.parent.mkdir(parents=True, exist_ok=True)
     with job.path.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
-    try:
-        _inspect(job, overrides=saved_mapping(user, kind))
-    except ImportRefused as exc:
-        job.path.unlink(missing_ok=True)
-        job.delete()
-        raise ValidationError({"file": str(exc)}) from exc
-    return job
 
 
 def saved_mapping(user, kind: str) -> dict[str, str]:
@@ -78,10 +91,25 @@ def _inspect(job: ImportJob, *, overrides: dict[str, str] | None, sheet: str | N
     found = inspect_file(
         ledger_kind(job.kind), job.path, extension=job.extension, sheet=sheet or job.sheet or None, overrides=overrides
     )
-    job.sheet, job.header_row, job.columns = found.sheet_name, found.header_row, found.columns
+    job.sheet, job.header_row, job.columns = found.sheet_name[:100], found.header_row, _kept_columns(found.columns)
     job.mapping = {column["header"]: column["key"] for column in found.columns if column["header"]}
     job.result = {"sheet_names": found.sheet_names}
     job.save()
+
+
+def _kept_columns(columns: list[dict]) -> list[dict]:
+    """The columns a job keeps: at most KEPT_COLUMNS, each header and sample cut to KEPT_TEXT."""
+    return [
+        column | {"header": _short(column["header"]), "samples": [_short(sample) for sample in column["samples"]]}
+        for column in columns[:KEPT_COLUMNS]
+    ]
+
+
+def _short(value, limit: int = KEPT_TEXT):
+    """A text cut to ``limit`` characters with “…” (other values as they are)."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
 
 
 def _ensure_open(job: ImportJob) -> None:
@@ -145,14 +173,28 @@ def import_job_start(*, job: ImportJob, commit: bool, keep_valid: bool = False) 
     job.keep_valid = keep_valid
     job.message = ""
     job.save(update_fields=["status", "keep_valid", "message"])
-    write_progress(job, 0, None)
-    enqueue(run_job, job.pk, commit=commit)
+    try:
+        error_file.forget(job)
+        write_progress(job, 0, None)
+        enqueue(run_job, job.pk, commit=commit)
+    except Exception as exc:  # whatever stops the start, the job must not stay 试导入中
+        _fail(job.pk, exc)
+    job.refresh_from_db(fields=["status", "message", "finished_at"])
     return job
 
 
 def run_job(job_id: int, *, commit: bool) -> None:
-    """The background part: run the import and keep its result on the job."""
-    job = ImportJob.objects.select_related("user", "zone").get(pk=job_id)
+    """The background part: run the import and keep its result on the job.
+
+    Every way out ends the job: a job left 试导入中 would wait for ever (issue 18)."""
+    try:
+        _run_job(job_id, commit=commit)
+    except Exception as exc:
+        _fail(job_id, exc)
+
+
+def _run_job(job_id: int, *, commit: bool) -> None:
+    job = ImportJob.objects.select_related("user", "zone").defer("columns").get(pk=job_id)
     try:
         result = run_import(
             ledger_kind(job.kind),
@@ -172,31 +214,72 @@ def run_job(job_id: int, *, commit: bool) -> None:
     except ImportRefused as exc:
         _finish(job, ImportJob.Status.FAILED, message=str(exc))
         return
-    except Exception as exc:
-        _finish(job, ImportJob.Status.FAILED, message=f"导入出错，未写入任何数据：{exc}")
-        raise
     if result.committed:
         _remember_mapping(job)
         _finish(job, ImportJob.Status.DONE, result=result)
     else:
         message = "有错误，未写入任何数据。" if commit else ""
         _finish(job, ImportJob.Status.PREVIEWED, result=result, message=message)
+    if job.result.get("errors"):
+        # Built here, off the request: a large sheet takes longer than a page may wait.
+        error_file.build_quietly(job.pk)
 
 
 def _finish(job: ImportJob, status: str, *, result: ImportResult | None = None, message: str = "") -> None:
     job.status = status
     job.message = message[:500]
+    fields = ["status", "message", "finished_at"]
     if result is not None:
         job.result = result_json(result) | {"sheet_names": job.result.get("sheet_names", [])}
+        fields.append("result")
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "result", "finished_at"])
+    job.save(update_fields=fields)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What the user reads when a job fails: our own Chinese message, or the kind of failure."""
+    if isinstance(exc, ImportRefused | ReadError):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "导入失败：服务器磁盘空间已满，未写入任何数据。请联系系统管理员清理磁盘后重试。"
+    if isinstance(exc, MemoryError):
+        return "导入失败：文件太大，服务器内存不足，未写入任何数据。请拆分文件后重试。"
+    if isinstance(exc, DatabaseError):
+        return "导入失败：数据库出错（文件中可能有过长的内容），未写入任何数据。请检查文件后重试。"
+    return f"导入失败：{type(exc).__name__}，未写入任何数据。请检查文件后重试。"
+
+
+def _fail(job_id: int, exc: BaseException) -> None:
+    """Mark the job failed with the reason, whatever state the import left the connection in."""
+    logger.error("导入任务 %s 失败", job_id, exc_info=exc)
+    fields = {"status": ImportJob.Status.FAILED, "message": failure_reason(exc)[:500], "finished_at": timezone.now()}
+    try:
+        # An update of three small fields: saving the job would write back what may have failed.
+        ImportJob.objects.filter(pk=job_id).update(**fields)
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise
+        connection.close()  # a broken connection: the next query opens a fresh one
+        ImportJob.objects.filter(pk=job_id).update(**fields)
 
 
 def result_json(result: ImportResult) -> dict:
-    """What the job keeps: the summary, each row's outcome for the preview, and the versions seen."""
-    return result.summary(max_errors=KEPT_ERRORS) | {
+    """What the job keeps: the summary, each row's outcome for the preview, and the versions seen;
+    every text cut to KEPT_TEXT, so the row stays small whatever the file held."""
+    summary = result.summary(max_errors=KEPT_ERRORS)
+    return summary | {
+        "errors": [{key: _short(value) for key, value in error.items()} for error in summary["errors"]],
+        "warnings": [_short(text, 500) for text in summary["warnings"][:KEPT_WARNINGS]],
+        "unmapped_columns": [_short(text) for text in summary["unmapped_columns"][:KEPT_COLUMNS]],
         "outcomes": [
-            {"row": o.row, "action": o.action, "label": o.label, "changes": [[k, *v] for k, v in o.changes.items()]}
+            {
+                "row": o.row,
+                "action": o.action,
+                "label": _short(o.label),
+                "changes": [[_short(k), *(_short(value) for value in v)] for k, v in o.changes.items()],
+            }
             for o in result.outcomes
         ],
         "versions": result.versions,
@@ -241,33 +324,6 @@ def read_progress(job: ImportJob) -> tuple[int, int | None]:
     except (OSError, ValueError):
         return 0, None
     return int(data.get("done") or 0), data.get("total")
-
-
-def error_workbook(job: ImportJob) -> bytes:
-    """The uploaded sheet with an error column (in red) beside every row that has errors."""
-    by_row: dict[int, list[str]] = {}
-    for error in job.result.get("errors", []):
-        by_row.setdefault(error["row"], []).append(f"{error['column']}: {error['reason']}")
-    if job.extension == "xlsx":
-        workbook = load_workbook(job.path)
-        sheet = workbook[job.sheet] if job.sheet in workbook.sheetnames else workbook.active
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = (job.sheet or "Sheet1")[:31]
-        for row in open_sheet(job.path, extension=job.extension, sheet=job.sheet or None).rows:
-            sheet.append(row)
-    column = sheet.max_column + 1
-    header = sheet.cell(row=job.header_row or 1, column=column, value="错误说明")
-    header.font = Font(bold=True, color="C00000")
-    red = PatternFill("solid", fgColor="FFD7D7")
-    for row, messages in by_row.items():
-        cell = sheet.cell(row=row, column=column, value="；".join(messages))
-        cell.fill = red
-    sheet.column_dimensions[header.column_letter].width = 60
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def export_response(*, kind: str, queryset, unit: str, file_format: str, user) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "imports"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/errors/", views.import_errors, name="errors"),
     path("export/projects/", views.ledger_export, {"kind": "projects"}, name="export_projects"),
     path("export/enterprises/", views.ledger_export, {"kind": "enterprises"}, name="export_enterprises"),
+    path("export/<int:pk>/", export_views.export_job_detail, name="export_job"),
+    path("export/<int:pk>/progress/", export_views.export_job_progress, name="export_progress"),
+    path("export/<int:pk>/download/", export_views.export_job_download, name="export_download"),
 ]

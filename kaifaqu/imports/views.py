@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,13 +16,12 @@ from kaifaqu.audit.context import current
 from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.views import add_service_errors
-from kaifaqu.sheets.ledger import UNITS
 from kaifaqu.sheets.rows import ACTION_LABELS
 
-from . import services
+from . import error_file, exports, services
 from .forms import ImportUploadForm
 from .models import ImportJob
-from .registry import ledger, ledger_kind
+from .registry import ledger_kind
 
 ROWS_PER_PAGE = 100
 
@@ -45,13 +46,14 @@ def import_index(request):
             add_service_errors(form, exc)
         else:
             return redirect("imports:detail", pk=job.pk)
-    jobs = ImportJob.objects.visible_to(request.user).select_related("zone")[:20]
+    jobs = ImportJob.objects.listed().visible_to(request.user).select_related("zone")[:20]
     return render(request, "imports/index.html", {"form": form, "jobs": jobs})
 
 
 @login_required
 def import_detail(request, pk: int):
-    job = get_visible_or_404(ImportJob.objects.select_related("zone"), request.user, pk=pk)
+    # The mapping is not shown: leave it in the database.
+    job = get_visible_or_404(ImportJob.objects.select_related("zone").defer("mapping"), request.user, pk=pk)
     services.check_stale(job)
     return render(request, "imports/detail.html", _detail_context(request, job))
 
@@ -83,7 +85,9 @@ def _progress(job: ImportJob) -> dict:
 @login_required
 def import_progress(request, pk: int):
     """Polled by the page while the import runs; when it ends, the page reloads itself."""
-    job = services.check_stale(get_visible_or_404(ImportJob, request.user, pk=pk))
+    # Polled every few seconds: only the small fields.
+    small = ImportJob.objects.defer("columns", "mapping", "result")
+    job = services.check_stale(get_visible_or_404(small, request.user, pk=pk))
     if not job.running:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -130,18 +134,23 @@ def import_commit(request, pk: int):
 
 @login_required
 def import_errors(request, pk: int):
-    """The uploaded sheet with an error column, to fix in Excel and upload again."""
-    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    """The uploaded sheet with an error column, to fix in Excel and upload again. The file is
+    built in the background (a long sheet takes longer than a page may wait)."""
+    job = get_visible_or_404(ImportJob.objects.defer("columns", "mapping"), request.user, pk=pk)
     if not job.result.get("errors"):
         messages.info(request, "该导入没有错误。")
         return redirect("imports:detail", pk=job.pk)
+    if not error_file.ready(job):
+        error_file.request(job)
+    if not error_file.ready(job):
+        messages.info(request, "错误标注文件正在生成，请稍候再点“下载错误标注文件”。")
+        return redirect("imports:detail", pk=job.pk)
     name = job.file_name.rsplit(".", 1)[0] + "-错误标注.xlsx"
+    # A few MB at most: the file holds no more rows than an import may have.
     response = HttpResponse(
-        services.error_workbook(job),
+        job.errors_path.read_bytes(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
@@ -149,14 +158,11 @@ def import_errors(request, pk: int):
 @login_required
 def ledger_export(request, kind: str):
     """The filtered list of projects or enterprises as the office's ledger (.xlsx) or CSV."""
-    chosen = ledger(kind)
-    visible = chosen.model().objects.visible_to(request.user)
-    filterset = chosen.filterset()(request.GET or None, queryset=visible, request=request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
-    if filterset.is_bound and not filterset.is_valid():
-        queryset = visible.none()
-    unit = request.GET.get("unit") if request.GET.get("unit") in UNITS else "万元"
-    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    queryset = exports.ledger_queryset(kind, request)
+    if exports.export_is_large(queryset):  # too long for one request: written in the background
+        job = exports.export_job_create(kind=kind, user=request.user, query=request.GET.urlencode())
+        return redirect("imports:export_job", pk=job.pk)
+    unit, file_format = exports.export_options(request.GET)
     response = services.export_response(
         kind=kind, queryset=queryset, unit=unit, file_format=file_format, user=request.user
     )

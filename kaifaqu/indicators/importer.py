@@ -18,7 +18,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from kaifaqu.regions.models import Region
-from kaifaqu.sheets.readers import ReadError, column_letter, open_sheet
+from kaifaqu.sheets.readers import ReadError, check_limits, column_letter, open_sheet
 from kaifaqu.sheets.values import compact, is_blank_mark, normal_text
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
@@ -91,6 +91,7 @@ def _sheets(path: Path, extension: str):
     if extension == "csv":
         yield path.stem, list(open_sheet(path, extension="csv").rows)
         return
+    check_limits(path, extension=extension)  # calamine reads the shared strings on opening
     try:
         names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as exc:

@@ -57,29 +57,53 @@ KIND_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
 
 
 def webhook_address_problem(kind: str, url: str) -> str | None:
-    """Why a ``kind`` robot may not be called at ``url`` (in Chinese), or None when it may: its vendor's
-    host over https, or a host the operators listed for a private deployment (KAIFAQU_WEBHOOK_HOSTS)."""
-    parts = urllib.parse.urlsplit(url.strip())
+    """Why a ``kind`` robot may not be called at ``url`` (in Chinese), or None when it may."""
+    return checked_webhook_address(kind, url)[1]
+
+
+def checked_webhook_address(kind: str, url: str) -> tuple[str, str | None]:
+    """The address to call, rebuilt from the one parse that was checked, and why it may not be called.
+
+    Allowed: its vendor's host over https on port 443, or a host the operators listed for a
+    private deployment (KAIFAQU_WEBHOOK_HOSTS). The check and the send use the same parse, so
+    an address two URL parsers read differently (``https://127.0.0.1\\@qyapi.weixin.qq.com/``)
+    cannot pass the check as one host and be sent to another; backslashes, user names and
+    passwords in the address are refused outright.
+    """
+    text = url.strip()
+    parts = urllib.parse.urlsplit(text)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http") or not host:
-        return "Webhook 地址应以 https:// 开头。"
-    if "…" in url:  # the page shows a stored address with its key cut to “…”: edited, it is no address
-        return "地址中的密钥部分已隐藏：不改地址请保持原样，更换机器人请填写完整的新地址。"
+        return text, "Webhook 地址应以 https:// 开头。"
+    if "…" in text:  # the page shows a stored address with its key cut to “…”: edited, it is no address
+        return text, "地址中的密钥部分已隐藏：不改地址请保持原样，更换机器人请填写完整的新地址。"
+    if "\\" in text or "@" in parts.netloc or any(ord(char) <= 0x20 for char in text):
+        return text, "Webhook 地址中不能含反斜杠、空格、用户名或密码：请从群设置“添加机器人”复制完整的地址。"
+    try:
+        port = parts.port
+    except ValueError:
+        return text, "Webhook 地址的端口号有误。"
+    address = urllib.parse.urlunsplit(parts)
     listed = [name.lower().strip() for name in settings.KAIFAQU_WEBHOOK_HOSTS if name.strip()]
     if _under(host, listed):
-        return None
+        return address, None
     official = VENDOR_HOSTS.get(kind, ())
     if not _under(host, official):
-        return (
+        return address, (
             f"不能向“{host}”发送：{KIND_NAMES.get(kind, '')}群机器人的地址应在 {'、'.join(official)}"
             "（内网私有部署的地址请运维人员加入 KAIFAQU_WEBHOOK_HOSTS）。"
         )
     if parts.scheme != "https":
-        return "请使用 https:// 地址：机器人的密钥不能以明文传输。"
+        return address, "请使用 https:// 地址：机器人的密钥不能以明文传输。"
+    if port not in (None, 443):
+        return (
+            address,
+            f"{KIND_NAMES.get(kind, '')}群机器人只在 https 默认的 443 端口接收消息，地址中不能写端口 {port}。",
+        )
     token = VENDOR_TOKENS.get(kind)
     if token and token not in urllib.parse.parse_qs(parts.query):
-        return f"地址中缺少 {token}=…：请从群设置“添加机器人”复制完整的 Webhook 地址。"
-    return None
+        return address, f"地址中缺少 {token}=…：请从群设置“添加机器人”复制完整的 Webhook 地址。"
+    return address, None
 
 
 def _under(host: str, names) -> bool:
@@ -87,15 +111,16 @@ def _under(host: str, names) -> bool:
 
 
 def send_webhook(kind: str, url: str, secret: str, text: str) -> None:
-    if problem := webhook_address_problem(kind, url):
+    address, problem = checked_webhook_address(kind, url)
+    if problem:
         raise DeliveryError(problem)
     now = time.time()
     if kind == "wecom":
-        _post(url, wecom_payload(text))
+        _post(address, wecom_payload(text))
     elif kind == "dingtalk":
-        _post(dingtalk_url(url, secret, int(now * 1000)), wecom_payload(text))
+        _post(dingtalk_url(address, secret, int(now * 1000)), wecom_payload(text))
     elif kind == "feishu":
-        _post(url, feishu_payload(text, secret, int(now)))
+        _post(address, feishu_payload(text, secret, int(now)))
     else:
         raise DeliveryError(f"不支持的渠道：{kind}")
 

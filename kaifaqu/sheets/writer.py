@@ -18,7 +18,9 @@ import datetime
 import io
 import itertools
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,6 +48,8 @@ MAX_ROWS = 1_048_575
 WIDTH_SAMPLE = 200  # rows measured for a column without a set width
 MIN_WIDTH, MAX_WIDTH = 6, 50
 HEADER_FILL = "DDEBF7"
+DATED = (datetime.date, datetime.time, datetime.timedelta)  # given a date format when written
+PROGRESS_EVERY = 1000  # data rows between two calls of a ``rows_progress`` callback
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -104,6 +108,26 @@ class Notes:
     title_size: int = 14
 
 
+_progress: ContextVar[Callable[[int], None] | None] = ContextVar("rows_progress", default=None)
+
+
+@contextmanager
+def rows_progress(callback: Callable[[int], None]) -> Iterator[None]:
+    """Within the block, ``callback(rows)`` is told every ``PROGRESS_EVERY`` data rows a table
+    has written, so a background export can show how far it is (the ledgers only yield rows)."""
+    token = _progress.set(callback)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def _tell(count: int) -> None:
+    callback = _progress.get()
+    if callback is not None and count % PROGRESS_EVERY == 0:
+        callback(count)
+
+
 def write_xlsx(handle, sheets: Sequence[Table | Notes]) -> int:
     """Stream ``sheets`` into an xlsx workbook written to ``handle``; returns the first table's data rows."""
     workbook = Workbook(write_only=True)
@@ -127,6 +151,7 @@ def csv_bytes(table: Table) -> bytes:
     for number, row in enumerate(table.rows, start=1):
         values = [_csv_value(_plain(value)) for value in row]
         writer.writerow([number, *values] if table.numbered else values)
+        _tell(number)
     return "\ufeff".encode() + text.getvalue().encode("utf-8")
 
 
@@ -156,13 +181,15 @@ def _write_table(sheet, table: Table) -> int:
     for texts in _header_texts(columns, grouped):
         sheet.append([_header_cell(sheet, text, table.styled) for text in texts])
     totals = [Decimal(0) if column.total else None for column in columns]
+    styles: dict = {}  # the data cells' shared styles (``_data_cell``)
     count = 0
     for row in itertools.chain(first, rows):
         count += 1
         if count > MAX_ROWS - top - header_rows:
             raise ValueError(f"导出行数超过 Excel 上限（{MAX_ROWS} 行），请缩小筛选范围。")
         values = [count, *row] if table.numbered else list(row)
-        sheet.append(_data_cells(sheet, columns, values, totals, table.styled))
+        sheet.append(_data_cells(sheet, columns, values, totals, table.styled, styles=styles))
+        _tell(count)
     if table.totals:
         sheet.append(_sum_cells(sheet, columns, totals, count, table.numbered))
     elif table.total is not None:
@@ -230,7 +257,10 @@ def _header_cell(sheet, text: str | None, styled: bool) -> WriteOnlyCell:
     return cell
 
 
-def _data_cells(sheet, columns, values, totals, styled: bool, *, bold: bool = False) -> list[WriteOnlyCell]:
+def _data_cells(
+    sheet, columns, values, totals, styled: bool, *, bold: bool = False, styles=None
+) -> list[WriteOnlyCell]:
+    styles = {} if styles is None else styles
     cells = []
     for position, column in enumerate(columns):
         value = values[position] if position < len(values) else None
@@ -240,26 +270,43 @@ def _data_cells(sheet, columns, values, totals, styled: bool, *, bold: bool = Fa
         value = _plain(value)
         if totals is not None and totals[position] is not None and isinstance(value, int | float | Decimal):
             totals[position] += Decimal(str(value)) if isinstance(value, float) else value
-        cells.append(_data_cell(sheet, value, column, styled, fill=fill, bold=bold))
+        cells.append(_data_cell(sheet, value, column, styled, fill=fill, bold=bold, styles=styles))
     return cells
 
 
-def _data_cell(sheet, value, column: OutputColumn, styled: bool, *, fill: str | None, bold: bool) -> WriteOnlyCell:
+def _data_cell(sheet, value, column: OutputColumn, styled: bool, *, fill, bold: bool, styles: dict) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text typed by a user, never a formula in someone else's Excel
+    # A marked empty cell is one to fill in: it gets its column's format before anything is typed.
+    formatted = bool(column.format) and ((value is not None and column.kind != TEXT) or bool(fill))
+    # Without a column format a date keeps the one openpyxl gave it (else Excel shows a serial number).
+    number_format = column.format if formatted else cell.number_format if isinstance(value, DATED) else None
+    # Setting a font, border or alignment on a cell looks the style up in the workbook's lists
+    # (hashing every nested object): 38 columns × 60,000 rows took minutes. A column has only a
+    # few distinct styles, so each is built once and its indices shared by every cell that has it
+    # (a streamed cell is written at once and never changed again).
+    key = (column, styled, fill, bold, number_format)
+    style = styles.get(key)
+    if style is None:
+        style = styles[key] = _data_style(sheet, column, styled, fill=fill, bold=bold, number_format=number_format)
+    cell._style = style
+    return cell
+
+
+def _data_style(sheet, column: OutputColumn, styled: bool, *, fill, bold: bool, number_format: str | None):
+    cell = WriteOnlyCell(sheet)
     if bold:
         cell.font = Font(bold=True)
     if fill:
         cell.fill = PatternFill("solid", fgColor=fill)
-    # A marked empty cell is one to fill in: it gets its column's format before anything is typed.
-    if column.format and ((value is not None and column.kind != TEXT) or fill):
-        cell.number_format = column.format
+    if number_format:
+        cell.number_format = number_format
     if styled:
         cell.border = _BORDER
         if column.kind == TEXT:
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-    return cell
+    return cell._style
 
 
 def _sum_cells(sheet, columns: list[OutputColumn], totals, count: int, numbered: bool) -> list[WriteOnlyCell]:

@@ -123,7 +123,7 @@ def test_uploads_are_checked_by_size_extension_and_content(settings):
     cases = [
         (SimpleUploadedFile("台账.exe", b"MZ..."), "类型不受支持"),
         (SimpleUploadedFile("台账.xlsx", b"not a workbook"), "内容不是Excel 工作簿"),
-        (SimpleUploadedFile("台账.csv", b"\x00\x01\x02binary"), "不是 UTF-8 或 GBK"),
+        (SimpleUploadedFile("台账.csv", b"\x00\x01\x02binary"), "不是 UTF-8、GBK 或 GB18030"),
         (SimpleUploadedFile("台账.csv", b""), "空文件"),
     ]
     for upload, message in cases:

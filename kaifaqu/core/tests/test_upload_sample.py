@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaifaqu.core.uploads import validate_upload
+from kaifaqu.sheets.readers import NOT_CHINESE_TEXT
 
 SAMPLE = 2048  # bytes validate_upload reads
 ALLOWED = ("xlsx", "xls", "csv")  # what the import page accepts
@@ -88,7 +89,7 @@ def test_every_cut_position_is_covered():
 def refused(name: str, data: bytes) -> ValidationError:
     with pytest.raises(ValidationError) as caught:
         validate_upload(SimpleUploadedFile(name, data, content_type="text/csv"), allowed=ALLOWED)
-    assert caught.value.messages == [f"文件“{name}”不是 UTF-8 或 GBK 编码的文本。"]
+    assert caught.value.messages == [f"文件“{name}”{NOT_CHINESE_TEXT}"]
     assert caught.value.code == "file_content"
     return caught.value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -33,9 +34,20 @@ def visible_cities(user) -> list[Region]:
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 
+def not_for_enterprise_users(view):
+    """Every 月调度 page refuses enterprise users (wrapped once, where the views are exported):
+    a zone's figures are the zone's and the offices' business, whatever the page."""
+
+    @wraps(view)
+    def refusing(request, *args, **kwargs):
+        if request.user.is_authenticated and scope_for(request.user).enterprise_id is not None:
+            raise PermissionDenied("月调度由开发区和市、省主管部门使用，企业用户无需填报。")
+        return view(request, *args, **kwargs)
+
+    return refusing
+
+
 def city_and_month(request) -> tuple[Region, int, int, list[Region]]:
-    if scope_for(request.user).enterprise_id is not None:
-        raise PermissionDenied("月调度由开发区和市、省主管部门使用，企业用户无需填报。")
     cities = visible_cities(request.user)
     if not cities:
         raise Http404("您的辖区内没有开发区。")
