@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
@@ -42,3 +43,13 @@ def _run(function: Callable, args, kwargs) -> None:
         logger.exception("后台任务失败：%s", getattr(function, "__name__", function))
     finally:
         connections.close_all()
+
+
+def fail_if_stale(job, *, seconds: int, error: str):
+    """A job row (a report, an export: ``status``, ``error``, ``created_at``, ``running``) still
+    running ``seconds`` after it was asked for was cut off by a restart: mark it failed, saying so,
+    so its page stops waiting. Imports judge by their progress file instead (``imports.services``)."""
+    if job.running and (timezone.now() - job.created_at).total_seconds() > seconds:
+        type(job).objects.filter(pk=job.pk).update(status=type(job).Status.FAILED, error=error)
+        job.refresh_from_db()
+    return job

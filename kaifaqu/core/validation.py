@@ -45,6 +45,24 @@ class EditConflict(ValidationError):
         self.entries = entries
 
 
+def lock_unless_changed(instance: models.Model, expected_version: int | None, *, noun: str) -> models.Model:
+    """The stored row of ``instance``, locked for this transaction; refused with who changed what
+    when it moved past ``expected_version`` (the version the user's form or request was based on).
+    ``noun`` names the record in the message (项目, 企业)."""
+    from kaifaqu.audit.selectors import changes_since, describe_changes
+
+    stored = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and stored.version != expected_version:
+        entries = changes_since(stored, expected_version)
+        raise EditConflict(
+            f"在您打开之后，该{noun}已被修改：{describe_changes(entries)}。"
+            "您的修改尚未保存；请核对后再次保存（再次保存将以您填写的内容为准）。",
+            current_version=stored.version,
+            entries=entries,
+        )
+    return stored
+
+
 def full_clean_into(instance: models.Model, bag: ErrorBag, exclude: list[str] | None = None) -> None:
     """Run the model's own field, choice and uniqueness checks, collecting their messages
     (in our words), and refuse amounts beyond the sane bound."""

@@ -89,6 +89,14 @@ def style_filter_form(form) -> None:
             widget.attrs["class"] = "form-control form-control-sm"
 
 
+def show_edit_conflict(form, conflict) -> None:
+    """Someone saved the record after this form was opened: say who changed what, keep the user's
+    input, and take the stored version, so that saving again is a deliberate overwrite."""
+    form.add_error(None, conflict.message)
+    form.data = form.data.copy()
+    form.data["version"] = conflict.current_version
+
+
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` on the form: per field where the form has it."""
     if not hasattr(error, "error_dict"):

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
-from kaifaqu.audit.selectors import changes_since, describe_changes
 from kaifaqu.core.rights import ensure
 from kaifaqu.core.scoping import scope_for
-from kaifaqu.core.validation import EditConflict, ErrorBag, full_clean_into
+from kaifaqu.core.validation import ErrorBag, full_clean_into, lock_unless_changed
 
 from .credit_code import normalise_credit_code
 from .models import Enterprise
@@ -41,15 +40,7 @@ def enterprise_update(
     ensure(user, "enterprise.change", enterprise)
     if "zone" in fields:
         ensure(user, "enterprise.change", fields["zone"])  # a missing zone is a field error below
-    stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if expected_version is not None and stored.version != expected_version:
-        entries = changes_since(stored, expected_version)
-        raise EditConflict(
-            f"在您打开之后，该企业已被修改：{describe_changes(entries)}。"
-            "您的修改尚未保存；请核对后再次保存（再次保存将以您填写的内容为准）。",
-            current_version=stored.version,
-            entries=entries,
-        )
+    stored = lock_unless_changed(enterprise, expected_version, noun="企业")
     before = trail.stored_snapshot(enterprise)
     for name, value in fields.items():
         setattr(enterprise, name, value)

@@ -11,7 +11,7 @@ from kaifaqu.audit.trail import record_key
 from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.validation import EditConflict
-from kaifaqu.core.views import FilteredListView, add_service_errors
+from kaifaqu.core.views import FilteredListView, add_service_errors, show_edit_conflict
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.services.models import AgencyItem, ServiceRequest
 
@@ -105,9 +105,7 @@ def enterprise_edit(request, pk: int):
                 expected_version=form.cleaned_data.get("version"),
             )
         except EditConflict as conflict:
-            form.add_error(None, conflict.message)
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current_version  # the next save is a deliberate overwrite
+            show_edit_conflict(form, conflict)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

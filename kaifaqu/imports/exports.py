@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
-from kaifaqu.core.tasks import enqueue
+from kaifaqu.core.tasks import enqueue, fail_if_stale
 from kaifaqu.sheets.ledger import UNITS
 from kaifaqu.sheets.writer import rows_progress
 
@@ -117,9 +117,4 @@ def _replayed_request(job: ExportJob) -> HttpRequest:
 
 def export_job_checked(job: ExportJob) -> ExportJob:
     """The job, marked failed if a restart cut it off (the page would otherwise wait forever)."""
-    if job.running and (timezone.now() - job.created_at).total_seconds() > STALE_SECONDS:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error="导出已中断（服务可能重启过），请重新导出。"
-        )
-        job.refresh_from_db()
-    return job
+    return fail_if_stale(job, seconds=STALE_SECONDS, error="导出已中断（服务可能重启过），请重新导出。")

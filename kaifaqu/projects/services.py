@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaifaqu.audit import trail
-from kaifaqu.audit.selectors import changes_since, describe_changes
 from kaifaqu.core.bulk import new_instance
 from kaifaqu.core.rights import ensure
 from kaifaqu.core.scoping import scope_for
-from kaifaqu.core.validation import EditConflict, ErrorBag, full_clean_into
+from kaifaqu.core.validation import ErrorBag, full_clean_into, lock_unless_changed
 
 from . import lifecycle
 from .models import Milestone, PlanCategory, ProgressReport, Project, Stage, StageChange, local_today
@@ -290,16 +289,7 @@ def _add_year_investment(project: Project, report: ProgressReport, *, sign: int,
 
 def _lock_current(project: Project, expected_version: int | None) -> Project:
     """The stored row, locked for this transaction; refused if it moved past ``expected_version``."""
-    stored = Project.objects.select_for_update().get(pk=project.pk)
-    if expected_version is not None and stored.version != expected_version:
-        entries = changes_since(stored, expected_version)
-        raise EditConflict(
-            f"在您打开之后，该项目已被修改：{describe_changes(entries)}。"
-            "您的修改尚未保存；请核对后再次保存（再次保存将以您填写的内容为准）。",
-            current_version=stored.version,
-            entries=entries,
-        )
-    return stored
+    return lock_unless_changed(project, expected_version, noun="项目")
 
 
 def _copy_fields(source: Project, *, into: Project) -> None:

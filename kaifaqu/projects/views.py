@@ -22,7 +22,7 @@ from kaifaqu.core.money import format_yi
 from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.validation import EditConflict
-from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redirect
+from kaifaqu.core.views import FilteredListView, add_service_errors, htmx_redirect, show_edit_conflict
 from kaifaqu.regions.models import Region
 
 from . import lifecycle, services
@@ -184,9 +184,7 @@ def project_edit(request, pk: int):
                 expected_version=form.cleaned_data.get("version"),
             )
         except EditConflict as conflict:
-            form.add_error(None, conflict.message)
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current_version  # the next save is a deliberate overwrite
+            show_edit_conflict(form, conflict)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

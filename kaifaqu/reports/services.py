@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kaifaqu.audit import trail
 from kaifaqu.campaigns.models import Campaign
-from kaifaqu.core.tasks import enqueue
+from kaifaqu.core.tasks import enqueue, fail_if_stale
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.selectors import of_record
 from kaifaqu.projects.models import Project, local_today
@@ -138,12 +138,7 @@ def save_files(report: Report, content: ReportContent) -> None:
 
 
 def check_stale(report: Report) -> Report:
-    if report.running and (timezone.now() - report.created_at).total_seconds() > STALE_SECONDS:
-        Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, error="报告生成已中断（服务可能重启过），请重新生成。"
-        )
-        report.refresh_from_db()
-    return report
+    return fail_if_stale(report, seconds=STALE_SECONDS, error="报告生成已中断（服务可能重启过），请重新生成。")
 
 
 def record_download(user, report: Report, extension: str) -> None:
