@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kaifaqu.projects",
     "kaifaqu.imports",
     "kaifaqu.campaigns",
+    "kaifaqu.investment",
     "kaifaqu.dashboard",
     "kaifaqu.reports",
     "kaifaqu.indicators",

@@ -77,6 +77,8 @@ def _pages(live_server, ledger) -> list[str]:
         f"{live_server.url}/requests/stats/",
         f"{live_server.url}/agency/stats/",
         f"{live_server.url}/indicators/submissions/",
+        f"{live_server.url}/investment/",
+        f"{live_server.url}/investment/compliance/",
     ]
 
 

@@ -7,14 +7,17 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from kaifaqu.core.money import format_yi
+from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.views import style_filter_form
 from kaifaqu.core.working_year import remember, working_year
+from kaifaqu.investment.cards import investment_card
 from kaifaqu.projects.cards import cohort_card, in_statistics_card
 from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.models import Project, Stage, local_today
 from kaifaqu.services.models import ServiceRequest
 from kaifaqu.services.selectors import open_counts
+from kaifaqu.zones.models import Zone
 
 from . import selectors
 from .forms import DashboardForm
@@ -60,8 +63,21 @@ def dashboard(request):
             "requests_link": _requests_link(chosen["zone"], chosen["city"]),
             **_lifecycle_cards(request, projects, scope, figures),
             "completeness": _completeness(projects, links, year=chosen["year"]),
+            "investment": _investment(request, chosen),
         },
     )
+
+
+def _investment(request, chosen: dict):
+    """The working year's 招商 figures of the zone or city chosen (none for an enterprise's login)."""
+    if scope_for(request.user).enterprise_id is not None:
+        return None
+    zones = Zone.objects.visible_to(request.user)
+    if chosen["zone"] is not None:
+        zones = zones.filter(pk=chosen["zone"].pk)
+    elif chosen["city"]:
+        zones = zones.filter(region__code__startswith=chosen["city"][:4])
+    return investment_card(request.user, zones=zones, year=chosen["year"])
 
 
 def _lifecycle_cards(request, projects, scope: dict, figures: selectors.Dashboard) -> dict:

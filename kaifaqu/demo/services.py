@@ -36,6 +36,7 @@ from kaifaqu.zones.services import membership_set, park_create, unit_for_region,
 from . import data
 from .dates import DemoCalendar
 from .indicators import demo_indicators
+from .investment import OTHER_LEADER_USERNAMES, demo_investment
 from .requests import demo_requests
 
 DEMO_USERS = (
@@ -48,11 +49,15 @@ DEMO_USERS = (
     ("stats-lvliang", "吕梁市商务局统计员", ("city", "141100"), (roles.STATISTICIAN,)),
     ("stats-xiaoyi", "孝义经开区统计员", ("zone", "xiaoyi"), (roles.STATISTICIAN,)),
     ("leader-xiaoyi", "孝义经开区领导", ("zone", "xiaoyi"), (roles.LEADER,)),
+    ("leader-tunliu", "屯留经开区领导", ("zone", "tunliu"), (roles.LEADER,)),
+    ("invest-xiaoyi", "孝义经开区招商专员", ("zone", "xiaoyi"), (roles.INVESTMENT_OFFICER,)),
     ("invest-tunliu", "屯留经开区招商专员", ("zone", "tunliu"), (roles.INVESTMENT_OFFICER,)),
     ("liaison-xiaoyi", "孝义经开区包联干部", ("zone", "xiaoyi"), (roles.LIAISON_OFFICER,)),
     ("ent-pengfei", "山西鹏飞集团有限公司", ("enterprise", "pengfei"), (roles.ENTERPRISE_USER,)),
 )
 CITY_UNIT_NAMES = {"141100": "吕梁市商务局"}
+# Demo logins on their committee's 班子 (班子成员每月至少带队外出招商1次), with their 职务.
+LEADERSHIP = {"leader-xiaoyi": "党工委书记、管委会主任", "leader-tunliu": "党工委书记、管委会主任"}
 LEADERS = ("王建军", "李志强", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "郭志强", "孙丽", "周涛")
 AGENTS = ("李娜", "王芳", "张敏", "刘婷", "陈晨", "杨洁", "赵倩", "吴昊")
 INDUSTRY_CODES = {
@@ -141,7 +146,8 @@ def demo_load(*, force: bool = False, today: datetime.date | None = None) -> Dem
     demo_indicators(today=today, admin=admin)
     demo_requests(admin=admin, today=today)
     for username, display, unit, role_codes in DEMO_USERS[1:]:
-        _member(_user(username, display), unit, role_codes, zones, enterprises)
+        _member(_user(username, display), unit, role_codes, zones, enterprises, title=LEADERSHIP.get(username, ""))
+    demo_investment(admin=admin, today=today)  # after the users: the 班子 and 招商专员 are zone members
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
 
 
@@ -156,7 +162,8 @@ def _wipe() -> None:
     Unit.objects.all().delete()
     Park.objects.all().delete()
     Zone.objects.all().delete()
-    get_user_model().objects.filter(username__in=[name for name, *_ in DEMO_USERS]).delete()
+    usernames = [name for name, *_ in DEMO_USERS] + list(OTHER_LEADER_USERNAMES)
+    get_user_model().objects.filter(username__in=usernames).delete()
 
 
 def _user(username: str, display: str, superuser: bool = False):
@@ -169,7 +176,7 @@ def _user(username: str, display: str, superuser: bool = False):
     return user
 
 
-def _member(user, unit_spec, role_codes, zones, enterprises) -> None:
+def _member(user, unit_spec, role_codes, zones, enterprises, *, title: str = "") -> None:
     kind, key = unit_spec
     if kind in ("province", "city"):
         unit = unit_for_region(region=Region.objects.get(code=key), name=CITY_UNIT_NAMES.get(key))
@@ -180,7 +187,7 @@ def _member(user, unit_spec, role_codes, zones, enterprises) -> None:
         )
     else:
         unit = Unit.objects.get(kind=Unit.Kind.ZONE, zone=zones[key])
-    membership_set(user=user, unit=unit, roles=role_codes)
+    membership_set(user=user, unit=unit, roles=role_codes, title=title, leadership=bool(title))
 
 
 def _zone(spec: data.ZoneSpec, admin) -> Zone:

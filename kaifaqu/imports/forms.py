@@ -19,7 +19,9 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        zones = importable_zones(user, ImportJob.Kind.PROJECTS) | importable_zones(user, ImportJob.Kind.ENTERPRISES)
+        zones = Zone.objects.none()
+        for kind in ImportJob.Kind.values:
+            zones = zones | importable_zones(user, kind)
         self.fields["zone"].queryset = zones.distinct().order_by("name")
         only = list(self.fields["zone"].queryset[:2])
         if len(only) == 1:

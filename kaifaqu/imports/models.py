@@ -35,6 +35,8 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         PROJECTS = "projects", "项目台账"
         ENTERPRISES = "enterprises", "企业台账"
+        INVESTMENT_TARGETS = "investment_targets", "招商目标企业清单"
+        INVESTMENT_ACTIVITIES = "investment_activities", "招商活动台账"
 
     class Status(models.TextChoices):
         MAPPING = "mapping", "待确认列对应"
@@ -46,7 +48,7 @@ class ImportJob(models.Model):
 
     RUNNING = (Status.PREVIEWING, Status.COMMITTING)
 
-    kind = models.CharField("台账类型", max_length=12, choices=Kind.choices)
+    kind = models.CharField("台账类型", max_length=30, choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.CASCADE)
     zone = models.ForeignKey("zones.Zone", verbose_name="开发区", null=True, blank=True, on_delete=models.SET_NULL)
     file_name = models.CharField("文件名", max_length=200)
@@ -95,7 +97,7 @@ class SavedMapping(models.Model):
     """The column mapping a unit confirmed: offered again for its next file of the same kind."""
 
     unit = models.ForeignKey("zones.Unit", verbose_name="单位", on_delete=models.CASCADE)
-    kind = models.CharField("台账类型", max_length=12, choices=ImportJob.Kind.choices)
+    kind = models.CharField("台账类型", max_length=30, choices=ImportJob.Kind.choices)
     mapping = models.JSONField("列对应", default=dict)  # normalised header → field key ("" to ignore)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -125,7 +127,7 @@ class ExportJob(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    kind = models.CharField("台账类型", max_length=12, choices=ImportJob.Kind.choices)
+    kind = models.CharField("台账类型", max_length=30, choices=ImportJob.Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE)
     query = models.TextField("筛选条件", blank=True)  # the list's query string, applied again in the task
     unit = models.CharField("金额单位", max_length=4, default="万元")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kaifaqu.audit.context import current
@@ -21,7 +22,7 @@ from kaifaqu.sheets.rows import ACTION_LABELS
 from . import error_file, exports, services
 from .forms import ImportUploadForm
 from .models import ImportJob
-from .registry import ledger_kind
+from .registry import ledger, ledger_kind
 
 ROWS_PER_PAGE = 100
 
@@ -66,6 +67,7 @@ def _detail_context(request, job: ImportJob) -> dict:
         "fields": [(column.key, column.label) for column in kind.columns],
         "result": result,
         "action_labels": ACTION_LABELS,
+        "list_url": reverse(ledger(job.kind).list_url),
     }
     if job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.DONE) and result:
         show = request.GET.get("show", "errors" if result.get("errors") else "rows")

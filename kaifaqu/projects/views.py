@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kaifaqu.audit import trail
@@ -222,7 +224,10 @@ def project_move(request, pk: int):
     """The stage move dialog (GET: the form in a modal; POST: the move)."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     _require_edit(request, project)
-    form = StageMoveForm(request.POST or None, project=project, user=request.user)
+    next_url = _safe_next(request)
+    form = StageMoveForm(
+        request.POST or None, project=project, user=request.user, initial=_move_initial(request, project)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             change = services.project_move_stage(
@@ -239,15 +244,36 @@ def project_move(request, pk: int):
             form.add_error("to_stage", str(refused))
         else:
             messages.success(request, f"项目阶段已变更：{change}。")
-            return htmx_redirect(request, reverse("projects:detail", args=[project.pk]))
+            return htmx_redirect(request, next_url or reverse("projects:detail", args=[project.pk]))
     template = "projects/_move_dialog.html" if request.htmx else "projects/project_move.html"
     context = {
         "form": form,
         "project": project,
+        "next_url": next_url,
         "current_rank": lifecycle.RANK.get(project.stage, -1),
         "terminated_rank": -1,
     }
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _safe_next(request) -> str:
+    """Where a dialog returns after success (the leads board, say): a path on this site, else nothing."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return iri_to_uri(wanted) if wanted and safe else ""  # ASCII: it goes back in a header (HX-Redirect)
+
+
+def _move_initial(request, project: Project) -> dict:
+    """``?to_stage=intent`` (a card dropped on the board): that stage chosen and, forward, its date today."""
+    to_stage = request.GET.get("to_stage", "")
+    if request.method == "POST" or to_stage not in lifecycle.RANK or to_stage == project.stage:
+        return {}
+    initial = {"to_stage": to_stage}
+    if lifecycle.RANK[to_stage] > lifecycle.RANK.get(project.stage, len(lifecycle.ORDER)):
+        initial[lifecycle.DATE_FIELD[to_stage]] = timezone.localdate()
+    return initial
 
 
 @login_required

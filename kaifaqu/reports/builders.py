@@ -8,13 +8,15 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kaifaqu.campaigns.models import Campaign, CampaignEntry
 from kaifaqu.campaigns.selectors import campaign_figures
 from kaifaqu.campaigns.services import campaign_zones
 from kaifaqu.core.money import format_wan, format_yi
 from kaifaqu.dashboard.selectors import STALLED_ORDER, Dashboard, dashboard, percent
+from kaifaqu.investment.models import Activity
+from kaifaqu.investment.report_sections import monthly_section, weekly_section
 from kaifaqu.projects.models import Milestone, ProgressReport, Project, StageChange
 from kaifaqu.projects.selectors import CompletedInvestment
 from kaifaqu.regions.models import Region
@@ -122,9 +124,16 @@ def overdue_table(milestones: QuerySet[Milestone], today: datetime.date, *, numb
 
 
 def weekly_report(
-    zone: Zone, projects: QuerySet[Project], *, as_of: datetime.date, year: int, progress: Progress = _quiet
+    zone: Zone,
+    projects: QuerySet[Project],
+    *,
+    as_of: datetime.date,
+    year: int,
+    activities: QuerySet[Activity],
+    progress: Progress = _quiet,
 ) -> ReportContent:
-    """A zone's weekly dispatch for the seven days ending ``as_of``; ``projects`` are the scoped ledger."""
+    """A zone's weekly dispatch for the seven days ending ``as_of``; ``projects`` are the scoped ledger,
+    ``activities`` the scoped 招商活动."""
     zone_projects = projects.filter(zone=zone)
     week_start = as_of - datetime.timedelta(days=6)
     figures = dashboard(zone_projects, year=year, today=as_of)
@@ -136,11 +145,14 @@ def weekly_report(
     week = _week_section(of_year, week_start, as_of)
     progress(70)
     nodes = _nodes_section(of_year, figures, as_of)
+    investment = weekly_section(
+        "三、本周招商引资", activities.filter(zone=zone), zone_projects, start=week_start, end=as_of
+    )
     progress(90)
     return ReportContent(
         title=f"{zone.name}重点项目建设周调度",
         subtitle=f"（{_day(week_start)}—{_day(as_of)}）",
-        sections=[overview, week, nodes, Section("四、下周工作安排", blank_lines=4)],
+        sections=[overview, week, investment, nodes, Section("五、下周工作安排", blank_lines=4)],
     )
 
 
@@ -210,7 +222,7 @@ def _nodes_section(projects: QuerySet[Project], figures: Dashboard, today: datet
     ).select_related("project")
     stalled = list(projects.stalled(figures.stalled_days, today).order_by(*STALLED_ORDER))
     section = Section(
-        "三、节点与问题",
+        "四、节点与问题",
         [
             f"逾期节点{figures.overdue_count}个；今后{UPCOMING_DAYS}天内到期节点{upcoming.count()}个；"
             f"超过{figures.stalled_days}天未报进展的在建项目{len(stalled)}个。"
@@ -264,6 +276,7 @@ def monthly_report(
     year: int,
     month: int,
     today: datetime.date,
+    activities: QuerySet[Activity],
     progress: Progress = _quiet,
 ) -> ReportContent:
     """A city's monthly report on its zones' projects for ``year``-``month`` (figures as of the
@@ -281,8 +294,16 @@ def monthly_report(
     campaign_part = _campaign_section(city, campaigns, entries, year, as_of)
     progress(70)
     overdue = Milestone.objects.overdue(as_of).filter(project__in=city_projects.filter(plan_year=year))
+    city_activities = activities.filter(zone__region__code__startswith=city.scope_prefix)
+    # The zones the report's reader sees in the city: those with projects or 招商 records.
+    city_zones = Zone.objects.filter(
+        Q(pk__in=city_projects.values("zone_id")) | Q(pk__in=city_activities.values("zone_id"))
+    ).order_by("region_id", "name")
+    investment = monthly_section(
+        "五、招商引资", city_activities, city_projects, city_zones, month_start=as_of.replace(day=1), as_of=as_of
+    )
     nodes = Section(
-        "五、逾期节点", [f"全市逾期节点{figures.overdue_count}个。"], tables=[overdue_table(overdue, as_of, number=3)]
+        "六、逾期节点", [f"全市逾期节点{figures.overdue_count}个。"], tables=[overdue_table(overdue, as_of, number=4)]
     )
     progress(90)
     return ReportContent(
@@ -293,9 +314,10 @@ def monthly_report(
             zones,
             months,
             campaign_part,
+            investment,
             nodes,
-            Section("六、存在的问题", blank_lines=3),
-            Section("七、下步工作打算", blank_lines=3),
+            Section("七、存在的问题", blank_lines=3),
+            Section("八、下步工作打算", blank_lines=3),
         ],
     )
 

@@ -14,6 +14,7 @@ from kaifaqu.campaigns.models import Campaign
 from kaifaqu.core.tasks import enqueue, fail_if_stale
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.indicators.selectors import of_record
+from kaifaqu.investment.models import Activity
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
@@ -109,7 +110,14 @@ def report_content(report: Report, *, progress: Progress) -> ReportContent:
     user = report.created_by
     projects = Project.objects.visible_to(user)
     if report.kind == Report.Kind.WEEKLY:
-        return weekly_report(report.zone, projects, as_of=report.as_of, year=report.year, progress=progress)
+        return weekly_report(
+            report.zone,
+            projects,
+            as_of=report.as_of,
+            year=report.year,
+            progress=progress,
+            activities=Activity.objects.visible_to(user),
+        )
     if report.kind == Report.Kind.INDICATORS:
         return indicators_report(
             report.region,
@@ -127,6 +135,7 @@ def report_content(report: Report, *, progress: Progress) -> ReportContent:
         month=report.month,
         today=report.as_of,
         progress=progress,
+        activities=Activity.objects.visible_to(user),
     )
 
 

@@ -39,8 +39,8 @@ class RoleAdmin(AuditedAdmin):
 class MembershipAdmin(AuditedAdmin):
     """A role not meant for the unit's kind is ignored by the scope (see ``core.scoping``)."""
 
-    list_display = ["user", "unit", "title", "role_names"]
-    list_filter = ["roles", "unit__kind"]
+    list_display = ["user", "unit", "title", "is_leadership", "role_names"]
+    list_filter = ["roles", "unit__kind", "is_leadership"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     filter_horizontal = ["roles"]

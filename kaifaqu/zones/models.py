@@ -169,6 +169,8 @@ class Membership(models.Model):
     )
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="memberships")
     title = models.CharField("职务", max_length=50, blank=True)
+    # 班子成员 (the committee's leadership): each must lead an 外出招商 trip a month (孝义, seed 000).
+    is_leadership = models.BooleanField("班子成员", default=False)
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="memberships")
 
     class Meta:

@@ -125,8 +125,11 @@ def zone_update(*, user, zone: Zone, fields: dict) -> Zone:
 
 
 @transaction.atomic
-def membership_set(*, user, unit: Unit, roles: list[str] | tuple[str, ...] = (), title: str = "") -> Membership:
-    """Place ``user`` in ``unit`` with the roles of the given codes (replacing earlier ones)."""
+def membership_set(
+    *, user, unit: Unit, roles: list[str] | tuple[str, ...] = (), title: str = "", leadership: bool = False
+) -> Membership:
+    """Place ``user`` in ``unit`` with the roles of the given codes (replacing earlier ones);
+    ``leadership``: a member of the committee's 班子 (see ``Membership.is_leadership``)."""
     found = {role.code: role for role in Role.objects.filter(code__in=roles)}
     bag = ErrorBag()
     unknown = [code for code in roles if code not in found]
@@ -136,7 +139,9 @@ def membership_set(*, user, unit: Unit, roles: list[str] | tuple[str, ...] = (),
     if misplaced:
         bag.add("roles", f"{unit.get_kind_display()}的成员不能担任：{'、'.join(misplaced)}。")
     bag.raise_if_any()
-    membership, _ = Membership.objects.update_or_create(user=user, defaults={"unit": unit, "title": title})
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"unit": unit, "title": title, "is_leadership": leadership}
+    )
     membership.roles.set(found.values())
     forget_scope(user)
     return membership

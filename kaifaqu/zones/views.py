@@ -10,8 +10,9 @@ from django.utils import timezone
 from kaifaqu.audit.selectors import record_history
 from kaifaqu.audit.trail import record_key
 from kaifaqu.core.money import format_yi
-from kaifaqu.core.scoping import get_visible_or_404
+from kaifaqu.core.scoping import get_visible_or_404, scope_for
 from kaifaqu.core.working_year import working_year
+from kaifaqu.investment.cards import investment_card
 from kaifaqu.projects.cards import cohort_card, in_statistics_card
 from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.models import Project
@@ -54,8 +55,16 @@ def zone_detail(request, pk: int):
             "years": range(max(year, timezone.localdate().year), timezone.localdate().year - 6, -1),
             **_lifecycle_cards(request, zone, projects.filter(zone=zone), year=year, stats=stats),
             "completeness": _completeness(zone, projects.filter(zone=zone)),
+            "investment": _investment(request, zone, year),
         },
     )
+
+
+def _investment(request, zone: Zone, year: int):
+    """招商 figures and 平台公司 for the zone's offices and staff (an enterprise's login has none)."""
+    if scope_for(request.user).enterprise_id is not None:
+        return None
+    return investment_card(request.user, zones=Zone.objects.filter(pk=zone.pk), year=year, with_platforms=True)
 
 
 def _lifecycle_cards(request, zone: Zone, zone_projects, *, year: int, stats: PipelineStats) -> dict:

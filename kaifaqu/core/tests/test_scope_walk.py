@@ -26,6 +26,8 @@ from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
 from kaifaqu.imports.models import ExportJob, ImportJob
 from kaifaqu.indicators.models import Indicator, IndicatorReport, IndicatorValue
+from kaifaqu.investment import services as investment_services
+from kaifaqu.investment.models import Activity, ActivityFile, PlatformCompany, Target, TargetIndustry
 from kaifaqu.notifications.models import Channel, InboxMessage
 from kaifaqu.projects.models import Stage
 from kaifaqu.projects.services import milestone_create, plan_category_create, progress_create, project_create
@@ -87,6 +89,23 @@ TARGETS = {
     "agency:item": "agency_item",
     "notifications:channel_action": "channel",
     "notifications:channel_edit": "channel",
+    "investment:lead": "project",
+    "investment:lead_facts": "project",
+    "investment:industry_edit": "target_industry",
+    "investment:industry_delete": "target_industry",
+    "investment:target": "target",
+    "investment:target_edit": "target",
+    "investment:target_delete": "target",
+    "investment:target_lead": "target",
+    "investment:activity": "activity",
+    "investment:activity_edit": "activity",
+    "investment:activity_delete": "activity",
+    "investment:file_add": "activity",
+    "investment:activity_lead": "activity",
+    "investment:file": "activity_file",
+    "investment:file_delete": "activity_file",
+    "investment:platform_edit": "platform",
+    "investment:platform_delete": "platform",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
 OTHER_KWARGS = {
@@ -101,6 +120,7 @@ SHARED = {
     "agency:approval_edit",
     "agency:approval_delete",
     "agency:approval_active",
+    "investment:mode_edit",  # 招商方式: the province's catalogue
 }
 # What an enterprise user may legitimately see of its own zone: the zone, its parks and
 # its plan-category vocabulary (the labels its own projects are filed under).
@@ -183,6 +203,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
     channel = Channel.objects.create(
         unit=Unit.objects.get(zone=xiaoyi), kind="wecom", name="保密群辰", address="http://127.0.0.1:9/x"
     )
+    investment = _hidden_investment(xiaoyi, admin_user, project)
     report.path("docx").parent.mkdir(parents=True, exist_ok=True)
     report.path("docx").write_bytes(b"docx")
     export_job = ExportJob.objects.create(
@@ -204,6 +225,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
         "campaign_entry": CampaignEntry.objects.create(
             campaign=campaign, project=project, batch="sign", investment=project.total_investment
         ),
+        **investment,
         "zone": xiaoyi,
         "park": park_create(user=admin_user, zone=xiaoyi, name="保密园区丙"),
         "enterprise": owner,
@@ -239,9 +261,50 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密消息卯",
             "保密代办巳",
             "保密群辰",
+            "保密产业未",
+            "保密目标申",
+            "保密活动酉",
+            "保密地区戌",
+            "保密照片亥",
+            "保密平台甲",
             "987,654",
             "孝义经济技术开发区",
         },
+    }
+
+
+def _hidden_investment(xiaoyi, admin_user, project) -> dict:
+    """孝义's 招商 records: an industry sought, a target, a trip (with a photo), a 平台公司, the lead's facts."""
+    industry = investment_services.target_industry_save(
+        user=admin_user, industry=TargetIndustry(zone=xiaoyi), fields={"name": "保密产业未"}
+    )
+    target = investment_services.target_save(
+        user=admin_user, target=Target(zone=xiaoyi), fields={"name": "保密目标申", "industry": industry}
+    )
+    activity = investment_services.activity_save(
+        user=admin_user,
+        activity=Activity(zone=xiaoyi),
+        fields={"kind": "trip", "title": "保密活动酉", "start_on": TODAY, "region": "保密地区戌"},
+        targets=[target],
+        leads=[project],
+    )
+    photo = ActivityFile.objects.create(
+        activity=activity, name="保密照片亥.png", file=ContentFile(b"\x89PNG secret", name="secret.png")
+    )
+    platform = investment_services.platform_save(
+        user=admin_user, platform=PlatformCompany(zone=xiaoyi), fields={"name": "保密平台甲"}, commissioned=[project]
+    )
+    investment_services.lead_save(
+        user=admin_user,
+        project=project,
+        fields={"target": target, "source": "platform", "source_platform": platform},
+    )
+    return {
+        "target_industry": industry,
+        "target": target,
+        "activity": activity,
+        "activity_file": photo,
+        "platform": platform,
     }
 
 
@@ -295,11 +358,14 @@ def test_records_outside_the_scope_answer_404_everywhere(walker, hidden):
         if walker.walker_kind == "other-enterprise" and name.startswith("indicators:"):
             assert page.get(url).status_code == 403, url  # every 月调度 page refuses enterprise users
             continue
-        assert page.get(url).status_code in (404, 405), url
+        # 招商 pages refuse an enterprise's login outright (403) where they do not first find nothing (404).
+        enterprise_at_investment = walker.walker_kind == "other-enterprise" and name.startswith("investment:")
+        refused = (403, 404, 405) if enterprise_at_investment else (404, 405)
+        assert page.get(url).status_code in refused, url
         for method in ("post", "put", "patch", "delete"):
             response = getattr(page, method)(url, content_type="application/json", data="{}")
-            assert response.status_code in (404, 405), f"{method.upper()} {url}: {response.status_code}"
-        assert page.post(url, {"name": "改名"}).status_code in (404, 405), url
+            assert response.status_code in refused, f"{method.upper()} {url}: {response.status_code}"
+        assert page.post(url, {"name": "改名"}).status_code in refused, url
 
 
 def test_lists_searches_selects_and_statistics_never_mention_hidden_records(walker, hidden):

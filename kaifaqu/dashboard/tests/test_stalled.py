@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from kaifaqu.dashboard.selectors import dashboard
+from kaifaqu.investment.models import Activity
 from kaifaqu.projects.models import Project, Stage, local_today
 from kaifaqu.projects.services import progress_create
 
@@ -90,9 +91,11 @@ def test_the_weekly_report_lists_the_stalled_projects_with_the_last_reports_date
     from kaifaqu.reports.builders import weekly_report
 
     today = local_today()
-    content = weekly_report(xiaoyi, Project.objects.all(), as_of=today, year=today.year)
+    content = weekly_report(
+        xiaoyi, Project.objects.all(), as_of=today, year=today.year, activities=Activity.objects.all()
+    )
     figures = dashboard(Project.objects.filter(zone=xiaoyi), year=today.year, today=today)
-    nodes = next(section for section in content.sections if section.heading.startswith("三"))
+    nodes = next(section for section in content.sections if section.heading.endswith("节点与问题"))
     assert f"超过{figures.stalled_days}天未报进展的在建项目{figures.stalled_count}个" in nodes.paragraphs[0]
     table = next(table for table in nodes.tables if table.title.endswith("停滞项目"))
     assert table.headers[-1] == "最近进展日期"

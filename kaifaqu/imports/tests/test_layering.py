@@ -12,7 +12,7 @@ from kaifaqu.imports.registry import KINDS, LEDGERS
 
 ROOT = Path(kaifaqu.__file__).parent
 # The apps whose records ledgers hold; zones and regions sit below them (an import is into a zone).
-LEDGER_APPS = ("projects", "enterprises", "indicators", "campaigns", "services", "reports")
+LEDGER_APPS = ("projects", "enterprises", "indicators", "campaigns", "services", "reports", "investment")
 DOMAINS = (*LEDGER_APPS, "zones", "regions")
 
 
@@ -46,10 +46,17 @@ def test_the_import_app_reaches_no_ledger_but_through_the_registry():
     for module, names in imported_modules("imports").items():
         bad = {name for name in names if name.split(".")[1] in LEDGER_APPS}
         assert not bad, f"{module} imports {bad}"
-    assert KINDS == {"enterprises": "企业台账", "projects": "项目台账"}
+    assert KINDS == {
+        "enterprises": "企业台账",
+        "projects": "项目台账",
+        "investment_targets": "招商目标企业清单",
+        "investment_activities": "招商活动台账",
+    }
     assert {key: ledger.list_url for key, ledger in LEDGERS.items()} == {
         "enterprises": "enterprises:list",
         "projects": "projects:list",
+        "investment_targets": "investment:targets",
+        "investment_activities": "investment:activities",
     }
 
 

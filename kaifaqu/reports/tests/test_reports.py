@@ -55,7 +55,7 @@ def test_weekly_report_figures_equal_the_dashboards(hand_ledger, xiaoyi, tmp_pat
     assert f"逾期节点{figures.overdue_count}个" in text
     assert "主体封顶\t2025-06-01\t29" in text  # the overdue milestone, 29 days late
     assert "合计\t4\t18.00" in text  # the stage table's 合计 row
-    assert "四、下周工作安排" in text
+    assert "五、下周工作安排" in text
     document = docx.Document(str(out))
     assert len(document.inline_shapes) == 1  # the stage chart
 
@@ -73,7 +73,7 @@ def test_monthly_report_ranks_zones_as_the_dashboard_does(hand_ledger, tmp_path,
     assert re.search(r"合计\t\t4\t18\.00\t4\.00\t0\.75\t18\.8%", text)
     # Every yuan of hand_ledger's 年度完成投资 comes from a progress report: no 未分月 part.
     assert "2025年已完成投资0.75亿元，其中1—5月按项目进展逐月填报0.75亿元（5月0.15亿元）。" in text
-    assert "六、存在的问题" in text and "七、下步工作打算" in text
+    assert "七、存在的问题" in text and "八、下步工作打算" in text
 
 
 def test_docx_is_in_government_style_and_xlsx_sums(hand_ledger, tmp_path):

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from kaifaqu.campaigns.models import Campaign
 from kaifaqu.core.commands import KaifaquCommand, find_city, parse_day, parse_month
 from kaifaqu.indicators.models import IndicatorReport
+from kaifaqu.investment.models import Activity
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.reports.analysis import indicators_report
 from kaifaqu.reports.builders import monthly_report, weekly_report
@@ -53,7 +54,7 @@ class Command(KaifaquCommand):
         as_of = parse_day(options["date"]) if options["date"] else local_today()
         projects = Project.objects.all()
         year = options["year"] or as_of.year  # as the page does: the year of the day, not the latest project's
-        return weekly_report(zone, projects, as_of=as_of, year=year)
+        return weekly_report(zone, projects, as_of=as_of, year=year, activities=Activity.objects.all())
 
     def _monthly(self, options):
         if not options["city"] or not options["month"]:
@@ -63,7 +64,13 @@ class Command(KaifaquCommand):
         if datetime.date(year, month, 1) > local_today():
             raise CommandError(f"{year}年{month}月还没有开始，不能生成月度报告。")
         return monthly_report(
-            city, Project.objects.all(), Campaign.objects.all(), year=year, month=month, today=local_today()
+            city,
+            Project.objects.all(),
+            Campaign.objects.all(),
+            year=year,
+            month=month,
+            today=local_today(),
+            activities=Activity.objects.all(),
         )
 
     def _indicators(self, options):
