@@ -29,9 +29,7 @@ def investment_card(user, *, zones, year: int, with_platforms: bool = False) -> 
     zone_ids = list(zones.values_list("pk", flat=True))
     activities = Activity.objects.visible_to(user).filter(zone_id__in=zone_ids)
     projects = Project.objects.visible_to(user).filter(zone_id__in=zone_ids)
-    figures = selectors.investment_figures(
-        activities, projects, zone_ids=zone_ids, date_from=date_from, date_to=date_to, today=today
-    )
+    figures = selectors.activity_figures(activities, projects, date_from=date_from, date_to=date_to)
     query = f"date_from={date_from:%Y-%m-%d}&date_to={date_to:%Y-%m-%d}"
     if len(zone_ids) == 1:
         query = f"zone={zone_ids[0]}&{query}"

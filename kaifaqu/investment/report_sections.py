@@ -33,10 +33,8 @@ def weekly_section(
     end: datetime.date,
 ) -> Section:
     """A zone's week: what was done, the year so far, the leads, and the week's activities."""
-    week = selectors.investment_figures(activities, projects, zone_ids=[], date_from=start, date_to=end)
-    year = selectors.investment_figures(
-        activities, projects, zone_ids=[], date_from=end.replace(month=1, day=1), date_to=end
-    )
+    week = selectors.activity_figures(activities, projects, date_from=start, date_to=end)
+    year = selectors.activity_figures(activities, projects, date_from=end.replace(month=1, day=1), date_to=end)
     listed = selectors.in_period(activities, start, end).select_related("leader").prefetch_related("targets")
     rows = [
         [
@@ -77,11 +75,11 @@ def monthly_section(
     month = selectors.investment_figures(
         activities, projects, zone_ids=zone_ids, date_from=month_start, date_to=as_of, today=as_of
     )
-    year = selectors.investment_figures(activities, projects, zone_ids=[], date_from=year_start, date_to=as_of)
+    year = selectors.activity_figures(activities, projects, date_from=year_start, date_to=as_of)
     rows, totals = [], [0, 0, 0, 0]
     for zone in zones:
-        figures = selectors.investment_figures(
-            activities.filter(zone=zone), projects.filter(zone=zone), zone_ids=[], date_from=year_start, date_to=as_of
+        figures = selectors.activity_figures(
+            activities.filter(zone=zone), projects.filter(zone=zone), date_from=year_start, date_to=as_of
         )
         counts = [figures.trips, figures.visits_received, figures.deep_talks, figures.agreements]
         totals = [total + count for total, count in zip(totals, counts, strict=True)]

@@ -135,18 +135,27 @@ def investment_figures(
     Leads by stage are the board as it stands (a snapshot, not limited to the period); by 招商方式,
     a lead counts as signed when it was signed in the period (ever, without one).
     """
-    figures = InvestmentFigures(date_from, date_to)
-    counted = in_period(activities, date_from, date_to).order_by()
-    rows = counted.values("kind", "depth", "agreement_kind").annotate(n=Count("id"), amount=Sum("signed_amount"))
-    for row in rows:
-        _count_activity(figures, row)
-    figures.leads_by_stage = leads_by_stage(projects)
+    figures = activity_figures(activities, projects, date_from=date_from, date_to=date_to)
     figures.by_mode = mode_figures(projects, date_from=date_from, date_to=date_to)
     months = months_between(date_from, date_to, today=today)
     figures.leaders_without_trip = {
         month: [row.name for row in rows if not row.trips]
         for month, rows in leadership_compliance(activities, zone_ids=zone_ids, months=months).items()
     }
+    return figures
+
+
+def activity_figures(
+    activities: QuerySet[Activity], projects: QuerySet[Project], *, date_from=None, date_to=None
+) -> InvestmentFigures:
+    """The period's counts and the leads standing now: what the sentence and the summary cards need
+    (the zone page and the dashboard show no more, so they ask no more)."""
+    figures = InvestmentFigures(date_from, date_to)
+    counted = in_period(activities, date_from, date_to).order_by()
+    rows = counted.values("kind", "depth", "agreement_kind").annotate(n=Count("id"), amount=Sum("signed_amount"))
+    for row in rows:
+        _count_activity(figures, row)
+    figures.leads_by_stage = leads_by_stage(projects)
     return figures
 
 
@@ -185,22 +194,26 @@ def leads_by_stage(projects: QuerySet[Project]) -> dict[str, Bucket]:
 
 
 def mode_figures(projects: QuerySet[Project], *, date_from=None, date_to=None) -> dict[str, ModeFigures]:
-    """Per 招商方式: the leads (every project that reached 初步对接 with that mode), and those signed."""
+    """Per 招商方式: the leads (every project that reached 初步对接 with that mode), and those signed.
+    One grouped query: the signed side is a filtered count and sum of the same rows."""
+    names = dict(InvestmentMode.objects.values_list("pk", "name"))
     result = {name: ModeFigures() for name in InvestmentMode.objects.filter(active=True).values_list("name", flat=True)}
-    leads = projects.filter(reached_q(Stage.CONTACT))
-    for row in leads.order_by().values("lead__mode__name").annotate(n=Count("id")):
-        result.setdefault(row["lead__mode__name"] or NO_MODE, ModeFigures()).leads += row["n"]
-    signed = leads.filter(reached_q(Stage.SIGNED))
+    signed = reached_q(Stage.SIGNED)
     if date_from:
-        signed = signed.filter(signed_on__gte=date_from)
+        signed &= Q(signed_on__gte=date_from)
     if date_to:
-        signed = signed.filter(signed_on__lte=date_to)
-    for row in signed.order_by().values("lead__mode__name").annotate(n=Count("id"), investment=Sum("total_investment")):
-        item = result.setdefault(row["lead__mode__name"] or NO_MODE, ModeFigures())
-        item.signed += row["n"]
+        signed &= Q(signed_on__lte=date_to)
+    rows = (
+        projects.filter(reached_q(Stage.CONTACT))
+        .order_by()
+        .values("lead__mode_id")
+        .annotate(n=Count("id"), signed=Count("id", filter=signed), investment=Sum("total_investment", filter=signed))
+    )
+    for row in rows:
+        item = result.setdefault(names.get(row["lead__mode_id"], NO_MODE), ModeFigures())
+        item.leads += row["n"]
+        item.signed += row["signed"]
         item.signed_investment += as_decimal(row["investment"])
-    if NO_MODE in result and not result[NO_MODE].leads and not result[NO_MODE].signed:
-        del result[NO_MODE]
     return result
 
 
