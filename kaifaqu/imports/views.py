@@ -22,7 +22,7 @@ from kaifaqu.sheets.rows import ACTION_LABELS
 from . import error_file, exports, services
 from .forms import ImportUploadForm
 from .models import ImportJob
-from .registry import ledger, ledger_kind
+from .registry import KINDS, ledger, ledger_kind
 
 ROWS_PER_PAGE = 100
 
@@ -31,7 +31,9 @@ ROWS_PER_PAGE = 100
 def import_index(request):
     if not can(request.user, "ledger.import"):
         return render(request, "imports/index.html", {"form": None, "jobs": []}, status=403)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    # A list page's 导入 button names its ledger (``?kind=investment_targets``): the form starts there.
+    initial = {"kind": request.GET["kind"]} if request.GET.get("kind") in KINDS else {}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.import_job_create(

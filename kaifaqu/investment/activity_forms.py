@@ -255,6 +255,7 @@ class ActivityFileForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx,.xls"
+        self.fields["file"].error_messages["required"] = "请选择要上传的照片或纪要文件。"
 
 
 class PlatformForm(OwnZoneMixin, ServiceModelForm):

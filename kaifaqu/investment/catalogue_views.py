@@ -177,7 +177,7 @@ class TargetListView(FilteredListView):
     def summarise(self, queryset) -> dict:
         # The chips count the list as filtered by everything but the status, so each says what a click shows.
         unfiltered, status = _filtered(self.request, self.base_queryset())
-        counts = dict(unfiltered.order_by().values_list("shown_status").annotate(n=Count("id")))
+        counts = dict(unfiltered.order_by().values_list("shown_status").annotate(n=Count("id", distinct=True)))
         chips = [
             {"value": value, "label": label, "count": counts.get(value, 0), "badge": STATUS_BADGES[value]}
             for value, label in Target.Status.choices

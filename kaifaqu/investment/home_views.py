@@ -16,7 +16,7 @@ from kaifaqu.audit import trail
 from kaifaqu.audit.models import AuditEntry
 from kaifaqu.core.export import export_response
 from kaifaqu.core.forms import DateInput, StyledFormMixin
-from kaifaqu.core.money import format_yi
+from kaifaqu.core.money import wan_to_yi  # 亿元 as numbers: the workbook's cells add up in Excel
 from kaifaqu.core.rights import can
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.zones.models import Membership
@@ -83,7 +83,10 @@ def workbench(request):
         by_leader=selectors.grouped_rows(period, by="leader"),
         by_region=selectors.grouped_rows(period, by="region"),
         latest_month=latest_month,
+        month_under_way=latest_month == f"{local_today():%Y-%m}",
         missing_now=figures.leaders_without_trip.get(latest_month, []),
+        has_leaders=bool(selectors.zone_leaders(context["choice"].zone_ids)),
+        by_zone=selectors.grouped_rows(period, by="zone") if context["zone"] is None else [],
         recent=period.select_related("zone", "leader").prefetch_related("targets")[:8],
         may_record=can(request.user, "investment.change"),
         export_query=request.GET.urlencode(),
@@ -101,8 +104,10 @@ def figures_export(request):
         activities, projects, zone_ids=context["choice"].zone_ids, date_from=date_from, date_to=date_to
     )
     period = selectors.in_period(activities, date_from, date_to)
-    title = f"{context['choice'].scope_name}招商统计（{date_from:%Y年%-m月%-d日}至{date_to:%Y年%-m月%-d日}）"
+    # The sheet is named after the title (31 characters at most): the period is the first row instead.
+    title = f"{context['choice'].scope_name}招商统计"
     summary = [
+        ["统计期间", f"{date_from:%Y年%-m月%-d日}至{date_to:%Y年%-m月%-d日}"],
         ["标准表述", figures.sentence],
         ["外出招商（次）", figures.trips],
         ["接待来访（次）", figures.visits_received],
@@ -111,7 +116,7 @@ def figures_export(request):
         ["推介会、组团招商（次）", figures.events],
         ["签约（份）", figures.agreements],
         ["其中战略合作协议（份）", figures.strategic_agreements],
-        ["签约投资额（亿元）", format_yi(figures.signed_investment)],
+        ["签约投资额（亿元）", wan_to_yi(figures.signed_investment)],
     ]
     sheets = [
         ("按月", ["月份", *COUNT_HEADERS], _count_rows(selectors.monthly_rows(period))),
@@ -119,16 +124,16 @@ def figures_export(request):
         ("按地区", ["地区", *COUNT_HEADERS], _count_rows(selectors.grouped_rows(period, by="region"))),
         (
             "按招商方式",
-            ["招商方式", "线索（个）", "签约（个）", "签约项目总投资（亿元）"],
+            ["招商方式", "累计线索（个）", "本期签约项目（个）", "签约项目总投资（亿元）"],
             [
-                [name, item.leads, item.signed, format_yi(item.signed_investment)]
+                [name, item.leads, item.signed, wan_to_yi(item.signed_investment)]
                 for name, item in figures.by_mode.items()
             ],
         ),
         (
             "线索分阶段",
             ["阶段", "项目（个）", "总投资（亿元）"],
-            [[label, bucket.count, format_yi(bucket.investment)] for label, bucket in figures.leads_by_stage.items()],
+            [[label, bucket.count, wan_to_yi(bucket.investment)] for label, bucket in figures.leads_by_stage.items()],
         ),
         (
             "班子成员未带队外出",
@@ -149,7 +154,7 @@ def _count_rows(rows: list[dict]) -> list[list]:
             row["talks"],
             row["deep_talks"],
             row["agreements"],
-            format_yi(row["signed"]),
+            wan_to_yi(row["signed"]),
         ]
         for row in rows
     ]
@@ -164,10 +169,12 @@ def compliance(request):
     months = selectors.months_between(date_from, date_to)
     table = selectors.leadership_compliance(activities, zone_ids=context["choice"].zone_ids, months=months)
     leaders = selectors.zone_leaders(context["choice"].zone_ids)
+    current = f"{local_today():%Y-%m}"  # a month under way is not yet missed: it shows as 本月尚未
     rows = []
     for index, leader in enumerate(leaders):
-        cells = [table[month][index] for month in months]
-        rows.append({"leader": leader, "cells": cells, "missed": sum(1 for cell in cells if not cell.trips)})
+        cells = [(month, table[month][index]) for month in months]
+        missed = sum(1 for month, cell in cells if cell.missed and month != current)
+        rows.append({"leader": leader, "cells": cells, "missed": missed})
     zone = context["zone"]
     context.update(
         form=form,
@@ -175,7 +182,8 @@ def compliance(request):
         date_to=date_to,
         months=months,
         rows=rows,
-        missing={month: [row.name for row in table[month] if not row.trips] for month in months},
+        missing={month: [row.name for row in table[month] if row.missed] for month in months},
+        current_month=current,
         may_mark=zone is not None and can(request.user, "platform.change", zone),
         members=_zone_members(zone) if zone is not None else [],
     )

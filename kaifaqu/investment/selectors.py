@@ -139,7 +139,7 @@ def investment_figures(
     figures.by_mode = mode_figures(projects, date_from=date_from, date_to=date_to)
     months = months_between(date_from, date_to, today=today)
     figures.leaders_without_trip = {
-        month: [row.name for row in rows if not row.trips]
+        month: [row.name for row in rows if row.missed]
         for month, rows in leadership_compliance(activities, zone_ids=zone_ids, months=months).items()
     }
     return figures
@@ -231,12 +231,17 @@ def months_between(date_from, date_to, *, today: datetime.date | None = None) ->
 
 @dataclass
 class LeaderMonth:
-    """One 班子成员 in one month: the trips he or she led (0 → on the list of those who did not)."""
+    """One 班子成员 in one month: the trips he or she led (0 → on the list of those who did not;
+    None → not yet in the 班子 that month, so not counted)."""
 
     user_id: int
     name: str
     zone: str
-    trips: int = 0
+    trips: int | None = 0
+
+    @property
+    def missed(self) -> bool:
+        return self.trips == 0
 
 
 def zone_leaders(zone_ids) -> list[Membership]:
@@ -270,12 +275,18 @@ def leadership_compliance(
                 member.user_id,
                 member.user.get_full_name() or member.user.username,
                 member.unit.zone.display_name,
-                trips[(month, member.user_id)],
+                trips[(month, member.user_id)] if _in_team(member, month) else None,
             )
             for member in leaders
         ]
         for month in months
     }
+
+
+def _in_team(member: Membership, month: str) -> bool:
+    """Was ``member`` in the 班子 in ``month`` (``YYYY-MM``)? Unknown since when: always."""
+    since = member.leadership_since
+    return since is None or month >= f"{since.year}-{since.month:02d}"
 
 
 def monthly_rows(activities: QuerySet[Activity]) -> list[dict]:
@@ -293,13 +304,28 @@ def monthly_rows(activities: QuerySet[Activity]) -> list[dict]:
 
 
 def grouped_rows(activities: QuerySet[Activity], *, by: str) -> list[dict]:
-    """The same counts by leader (``by="leader"``) or by region (``by="region"``), most trips first."""
+    """The same counts by leader (``by="leader"``, with the zone when several), by region (``by="region"``)
+    or by zone (``by="zone"``), most trips first."""
     table: dict[str, dict] = {}
     values = activities.order_by().values_list(
-        "leader__last_name", "leader__first_name", "leader__username", "region", "kind", "depth", "signed_amount"
+        "leader__last_name",
+        "leader__first_name",
+        "leader__username",
+        "region",
+        "zone__short_name",
+        "zone__name",
+        "kind",
+        "depth",
+        "signed_amount",
     )
-    for last, first, username, region, kind, depth, amount in values:
-        key = _person(first, last, username) if by == "leader" else (region or "未填写地区")
+    several = by == "leader" and activities.values("zone_id").distinct().count() > 1
+    for last, first, username, region, short, zone, kind, depth, amount in values:
+        if by == "leader":
+            key = _person(first, last, username) + (f"（{short or zone}）" if several and username else "")
+        elif by == "zone":
+            key = short or zone
+        else:
+            key = region or "未填写地区"
         row = table.setdefault(
             key, {"trips": 0, "visits": 0, "deep_talks": 0, "talks": 0, "agreements": 0, "signed": Decimal("0")}
         )

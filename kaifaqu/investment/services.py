@@ -350,7 +350,9 @@ def leadership_set(*, user, zone: Zone, user_ids: Iterable[int]) -> list[Members
         if member.is_leadership != wanted:
             before = trail.snapshot(member)
             member.is_leadership = wanted
-            member.save(update_fields=["is_leadership"])
+            # Counted from the day they join: the months before are not theirs to answer for.
+            member.leadership_since = local_today() if wanted else None
+            member.save(update_fields=["is_leadership", "leadership_since"])
             trail.record_update(user=user, instance=member, before=before, note=f"{zone.name}班子成员")
     return [member for member in members if member.is_leadership]
 

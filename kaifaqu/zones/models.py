@@ -171,6 +171,9 @@ class Membership(models.Model):
     title = models.CharField("职务", max_length=50, blank=True)
     # 班子成员 (the committee's leadership): each must lead an 外出招商 trip a month (孝义, seed 000).
     is_leadership = models.BooleanField("班子成员", default=False)
+    # The day the member joined the 班子 (empty: as far back as the records go): the months
+    # before it are not counted against them.
+    leadership_since = models.DateField("任班子成员日期", null=True, blank=True)
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="memberships")
 
     class Meta:

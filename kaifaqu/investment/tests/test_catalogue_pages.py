@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from kaifaqu.conftest import make_user
 from kaifaqu.investment import services
-from kaifaqu.investment.models import InvestmentMode, Lead, Target, TargetIndustry
+from kaifaqu.investment.models import Activity, InvestmentMode, Lead, Target, TargetIndustry
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.regions.models import Region
 from kaifaqu.zones import roles
@@ -136,9 +136,16 @@ def test_reader_sees_no_industry_buttons(client, catalogue, lvliang_office):
 
 
 def test_list_filters_sorts_and_counts_by_status(client, catalogue, xiaoyi_staff, xiaoyi):
-    services.lead_create(
-        user=xiaoyi_staff, zone=xiaoyi, name="氢枫项目", total_investment=Decimal("1000"), target=catalogue["fengyuan"]
-    )
+    for name in ("氢枫项目", "氢枫二期项目"):  # two leads and two talks: a target is still counted once
+        services.lead_create(
+            user=xiaoyi_staff, zone=xiaoyi, name=name, total_investment=Decimal("1000"), target=catalogue["fengyuan"]
+        )
+        services.activity_save(
+            user=xiaoyi_staff,
+            activity=Activity(zone=xiaoyi),
+            fields={"kind": "talk", "depth": "first", "title": f"{name}洽谈", "start_on": local_today()},
+            targets=[catalogue["fengyuan"]],
+        )
     _client(client, xiaoyi_staff)
     page = client.get(reverse("investment:targets"))
     chips = {chip["label"]: chip["count"] for chip in page.context["chips"]}

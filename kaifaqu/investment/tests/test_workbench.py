@@ -76,10 +76,13 @@ def test_the_workbench_shows_the_zones_figures_and_sentence(client, xiaoyi_staff
     assert "保密" not in page
 
 
-def test_an_office_sees_each_zone_and_can_pick_one(client, lvliang_office, recorded, xiaoyi):
-    client.force_login(lvliang_office)
-    assert SENTENCE in client.get("/investment/").content.decode()  # 吕梁 holds 孝义 only
-    assert client.get(f"/investment/?zone={xiaoyi.pk}").status_code == 200
+def test_an_office_sees_each_zone_and_can_pick_one(client, admin_user, recorded, xiaoyi):
+    client.force_login(admin_user)  # every zone: the figures by zone, 孝义's and 屯留's
+    response = client.get("/investment/")
+    assert [row["key"] for row in response.context["by_zone"]] == ["孝义经开区", "屯留经开区"]
+    assert "赵主任（孝义经开区）" in response.content.decode()  # a leader named with the zone when several
+    one = client.get(f"/investment/?zone={xiaoyi.pk}")
+    assert SENTENCE in one.content.decode() and one.context["by_zone"] == []
 
 
 def test_the_export_holds_every_table(client, xiaoyi_staff, recorded):
@@ -90,7 +93,8 @@ def test_the_export_holds_every_table(client, xiaoyi_staff, recorded):
     first = [[cell.value for cell in row] for row in book.worksheets[0].iter_rows()]
     assert ["标准表述", SENTENCE] in first
     leaders = [[cell.value for cell in row] for row in book["按带队领导"].iter_rows()]
-    assert ["赵主任", 1, 0, 0, 0, 0, "0.00"] in leaders
+    assert ["赵主任", 1, 0, 0, 0, 0, 0] in leaders
+    assert ["签约投资额（亿元）", 12.5] in first  # a number Excel adds up, not text
 
 
 def test_a_bad_period_is_named(client, xiaoyi_staff):
@@ -113,7 +117,12 @@ def test_the_leaders_page_lists_who_led_no_trip_and_marks_the_team(client, xiaoy
     assert "已设置孝义经济技术开发区的班子成员：赵主任、钱副主任。" in response.content.decode()
     month = f"{MONTH_START:%Y-%m}"
     page = client.get(f"/investment/compliance/?date_from={MONTH_START}&date_to={TODAY}").content.decode()
-    assert f"{month}：钱副主任" in page  # 赵主任 led the trip; 钱副主任 did not
+    assert f"{month}（本月尚未结束）：钱副主任" in page  # 赵主任 led the trip; 钱副主任 not yet
+    assert "本月尚未" in page and "未带队</td>" not in page  # a month under way is not yet missed
+    # 钱副主任 joined the 班子 today: last month is not his to answer for.
+    last_month = MONTH_START - datetime.timedelta(days=1)
+    page = client.get(f"/investment/compliance/?date_from={last_month}&date_to={TODAY}").content.decode()
+    assert 'title="当月尚未任班子成员">—</td>' in page
 
 
 def test_an_enterprise_login_has_no_workbench(client, xiaoyi_enterprise, xiaoyi):
