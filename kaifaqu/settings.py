@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaifaqu.imports",
     "kaifaqu.campaigns",
     "kaifaqu.investment",
+    "kaifaqu.chains",
     "kaifaqu.dashboard",
     "kaifaqu.reports",
     "kaifaqu.indicators",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("audit/", include("kaifaqu.audit.urls")),
     path("imports/", include("kaifaqu.imports.urls")),
     path("campaigns/", include("kaifaqu.campaigns.urls")),
+    path("chains/", include("kaifaqu.chains.urls")),
     path("investment/", include("kaifaqu.investment.urls")),
     path("indicators/", include("kaifaqu.indicators.urls")),
     path("requests/", include("kaifaqu.services.urls")),

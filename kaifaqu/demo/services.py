@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kaifaqu.campaigns.models import Campaign
 from kaifaqu.campaigns.services import BATCH_RULES, campaign_create, campaign_entry_add, entry_problems
+from kaifaqu.chains.models import IndustryChain
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.services import enterprise_create
@@ -34,6 +35,7 @@ from kaifaqu.zones.models import Membership, Park, Unit, Zone
 from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 from . import data
+from .chains import demo_chains
 from .dates import DemoCalendar
 from .indicators import demo_indicators
 from .investment import OTHER_LEADER_USERNAMES, demo_investment
@@ -148,12 +150,14 @@ def demo_load(*, force: bool = False, today: datetime.date | None = None) -> Dem
     for username, display, unit, role_codes in DEMO_USERS[1:]:
         _member(_user(username, display), unit, role_codes, zones, enterprises, title=LEADERSHIP.get(username, ""))
     demo_investment(admin=admin, today=today)  # after the users: the 班子 and 招商专员 are zone members
+    demo_chains(admin=admin)  # after 招商: its targets go on the missing links
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
 
 
 def _wipe() -> None:
     Membership.objects.all().delete()  # first: a membership protects its unit
     Campaign.objects.all().delete()  # an entry protects its project
+    IndustryChain.objects.all().delete()  # a chain protects its region
     IndicatorReport.objects.all().delete()  # 全市 figures protect their region
     ServiceRequest.objects.all().delete()  # requests protect their enterprise and project
     Project.objects.all().delete()

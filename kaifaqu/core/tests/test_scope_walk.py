@@ -21,6 +21,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kaifaqu.campaigns.models import Campaign, CampaignEntry
+from kaifaqu.chains import services as chain_services
+from kaifaqu.chains.models import ChainLink, IndustryChain
 from kaifaqu.conftest import make_user
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
@@ -106,12 +108,18 @@ TARGETS = {
     "investment:file_delete": "activity_file",
     "investment:platform_edit": "platform",
     "investment:platform_delete": "platform",
+    "chains:detail": "chain",
+    "chains:link_add": "chain",
+    "chains:link_edit": "chain_link",
+    "chains:link_delete": "chain_link",
+    "chains:place": "chain_link",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
 OTHER_KWARGS = {
     "services:step": {"step": "resolve"},
     "services:attachment": {"file_id": "attachment"},
     "notifications:channel_action": {"action": "test"},
+    "chains:place": {"kind": "enterprise"},
 }
 # Shared reference data every office reads (the indicator catalogue, the 全代办 approvals):
 # not behind a zone's scope; who may change it is checked by the catalogues' own tests.
@@ -267,6 +275,8 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密地区戌",
             "保密照片亥",
             "保密平台甲",
+            "保密产业链乙丑",
+            "保密环节丙寅",
             "987,654",
             "孝义经济技术开发区",
         },
@@ -299,7 +309,20 @@ def _hidden_investment(xiaoyi, admin_user, project) -> dict:
         project=project,
         fields={"target": target, "source": "platform", "source_platform": platform},
     )
+    chain = chain_services.chain_save(
+        user=admin_user, chain=IndustryChain(), fields={"name": "保密产业链乙丑", "zone": xiaoyi}
+    )
+    link = chain_services.link_save(
+        user=admin_user,
+        link=ChainLink(chain=chain),
+        fields={"segment": "upstream", "name": "保密环节丙寅", "status": "missing"},
+    )
+    chain_services.project_place(user=admin_user, link=link, project=project)
+    chain_services.enterprise_place(user=admin_user, link=link, enterprise=project.enterprise, product="保密产品")
+    chain_services.target_place(user=admin_user, link=link, target=target)
     return {
+        "chain": chain,
+        "chain_link": link,
         "target_industry": industry,
         "target": target,
         "activity": activity,

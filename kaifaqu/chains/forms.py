@@ -1,0 +1,88 @@
+"""产业链 pages' forms: a chain, a link, placing an enterprise, a project or a 招商 target on a link."""
+
+from __future__ import annotations
+
+from django import forms
+
+from kaifaqu.core.forms import StyledFormMixin
+
+from .models import ChainLink, Task
+
+
+class ChainForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="产业链名称", max_length=50, help_text="如：氢能、煤化工、铝系循环")
+    scope = forms.ChoiceField(label="所属范围", help_text="开发区的产业链选开发区；市、省的产业链选主管部门的行政区划")
+    chief = forms.CharField(label="链长", max_length=50, required=False)
+    building = forms.BooleanField(label="在建链（建链）", required=False)
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, zones, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "请选择")]
+        if region is not None:
+            choices.append((f"region-{region.code}", f"{region.name}（全市/全省）"))
+        choices += [(f"zone-{zone.pk}", zone.name) for zone in zones]
+        self.fields["scope"].choices = choices
+        self._zones = {f"zone-{zone.pk}": zone for zone in zones}
+        self._region = region
+
+    def clean_scope(self):
+        value = self.cleaned_data["scope"]
+        if value in self._zones:
+            return {"zone": self._zones[value]}
+        if self._region is not None and value == f"region-{self._region.code}":
+            return {"zone": None, "region": self._region}
+        raise forms.ValidationError("所属范围：请选择您可以维护的开发区或本部门的行政区划。")
+
+
+class LinkForm(StyledFormMixin, forms.Form):
+    segment = forms.ChoiceField(label="链段", choices=ChainLink.Segment.choices)
+    name = forms.CharField(label="环节名称", max_length=50)
+    status = forms.ChoiceField(
+        label="现状", choices=ChainLink.Status.choices, help_text="已有→强链，薄弱→补链，缺失→延链"
+    )
+    parent = forms.ModelChoiceField(
+        label="上级环节", queryset=ChainLink.objects.none(), required=False, empty_label="（无，直接属于链段）"
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    order = forms.IntegerField(label="排序", min_value=0, max_value=32767, initial=100)
+
+    def __init__(self, *args, chain, link=None, autofocus=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = ChainLink.objects.filter(chain=chain).order_by("segment", "order", "id")
+        if link is not None and link.pk:
+            parents = parents.exclude(pk=link.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda item: f"{item.get_segment_display()} › {item.name}"
+        if autofocus:  # the page of its own; on the chain's page it would scroll past the links
+            self.fields["segment"].widget.attrs["autofocus"] = True
+
+
+class EnterprisePlaceForm(StyledFormMixin, forms.Form):
+    enterprise = forms.ModelChoiceField(label="企业", queryset=None, empty_label="请选择企业")
+    product = forms.CharField(label="主要产品", max_length=100, required=False)
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+
+
+class ProjectPlaceForm(StyledFormMixin, forms.Form):
+    project = forms.ModelChoiceField(label="项目", queryset=None, empty_label="请选择项目")
+    task = forms.ChoiceField(label="链条任务", choices=Task.choices)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda item: f"{item.name}（{item.get_stage_display()}）"
+
+
+class TargetPlaceForm(StyledFormMixin, forms.Form):
+    target = forms.ModelChoiceField(label="目标企业", queryset=None, empty_label="请选择目标企业")
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+
+
+PLACE_FORMS = {"enterprise": EnterprisePlaceForm, "project": ProjectPlaceForm, "target": TargetPlaceForm}

@@ -1,0 +1,161 @@
+"""Every write to a chain: drawing it (chain, links) and placing records on its links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from kaifaqu.audit import trail
+from kaifaqu.core.rights import ensure
+from kaifaqu.core.validation import ErrorBag, full_clean_into
+
+from .models import ChainEnterprise, ChainLink, ChainProject, ChainTarget, IndustryChain
+from .rights import RECORD_RIGHTS, may_place
+
+
+def _save(*, user, instance, fields: dict[str, Any], chain_of) -> Any:
+    """Create or change a chain or a link: the chain right before and after, the checks, the audit."""
+    creating = instance.pk is None
+    if not creating:
+        ensure(user, "chain.change", chain_of(instance))
+    before = {} if creating else trail.snapshot(instance)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    chain = chain_of(instance)
+    placed = chain.zone_id is not None or chain.region_id is not None
+    if placed:  # refuse before saying what is wrong with a form the user may not send
+        ensure(user, "chain.change", chain)
+    bag = ErrorBag()
+    full_clean_into(instance, bag)
+    if isinstance(instance, ChainLink):
+        _check_link(instance, bag)
+    bag.raise_if_any()
+    if not placed:
+        ensure(user, "chain.change", chain)
+    instance.save()
+    if creating:
+        trail.record_create(user=user, instance=instance)
+    else:
+        trail.record_update(user=user, instance=instance, before=before)
+    return instance
+
+
+@transaction.atomic
+def chain_save(*, user, chain: IndustryChain, fields: dict[str, Any]) -> IndustryChain:
+    """Register or change a chain. A zone's chain lies in its zone's region; its 链主 is an enterprise
+    of the chain's scope."""
+    fields = dict(fields)
+    zone = fields.get("zone", chain.zone if chain.zone_id else None)
+    if zone is not None:
+        fields["region"] = zone.region
+    leader = fields.get("leader_enterprise")
+    region = fields.get("region") or (chain.region if chain.region_id else None)
+    if leader is not None and region is not None and not _in_scope(leader.zone, zone, region):
+        raise ValidationError({"leader_enterprise": f"链主企业“{leader}”不在该产业链的范围（{region.name}）内。"})
+    return _save(user=user, instance=chain, fields=fields, chain_of=lambda item: item)
+
+
+@transaction.atomic
+def link_save(*, user, link: ChainLink, fields: dict[str, Any]) -> ChainLink:
+    return _save(user=user, instance=link, fields=fields, chain_of=lambda item: item.chain)
+
+
+def _check_link(link: ChainLink, bag: ErrorBag) -> None:
+    parent = link.parent
+    if parent is None:
+        return
+    if parent.chain_id != link.chain_id:
+        bag.add("parent", "上级环节须属于同一条产业链。")
+    elif parent.segment != link.segment:
+        bag.add("segment", f"下级环节的链段须与上级环节“{parent}”相同（{parent.get_segment_display()}）。")
+    ancestor = parent
+    while ancestor is not None:  # no loops: a link cannot sit under itself
+        if link.pk is not None and ancestor.pk == link.pk:
+            bag.add("parent", "上级环节不能是该环节自身或其下级。")
+            break
+        ancestor = ancestor.parent
+
+
+@transaction.atomic
+def link_delete(*, user, link: ChainLink) -> None:
+    ensure(user, "chain.change", link.chain)
+    trail.record_delete(user=user, instance=link)
+    link.delete()
+
+
+def _in_scope(record_zone, chain_zone, region) -> bool:
+    """Does a record of ``record_zone`` belong on a chain of ``chain_zone`` (or, for an office's
+    chain, of ``region``)?"""
+    if chain_zone is not None:
+        return record_zone is not None and record_zone.pk == chain_zone.pk
+    return record_zone is not None and record_zone.region_id.startswith(region.scope_prefix)
+
+
+def _ensure_place(user, link: ChainLink, kind: str, record) -> None:
+    if not may_place(user, kind, record):
+        ensure(user, RECORD_RIGHTS[kind], record)  # raises with the record rule's own refusal
+        raise PermissionDenied("您没有维护该记录的权限。")
+    chain = link.chain
+    if not _in_scope(record.zone, chain.zone, chain.region):
+        raise ValidationError(f"“{record}”不在{chain.scope_name}{chain.name}产业链的范围内。")
+
+
+@transaction.atomic
+def enterprise_place(*, user, link: ChainLink, enterprise, product: str = "") -> ChainEnterprise:
+    """Put an enterprise on a link with its product (again: the product is updated)."""
+    _ensure_place(user, link, "enterprise", enterprise)
+    placed, created = ChainEnterprise.objects.get_or_create(link=link, enterprise=enterprise)
+    before = {} if created else trail.snapshot(placed)
+    placed.product = product.strip()
+    placed.save()
+    if created:
+        trail.record_create(user=user, instance=placed)
+    else:
+        trail.record_update(user=user, instance=placed, before=before)
+    return placed
+
+
+@transaction.atomic
+def project_place(*, user, link: ChainLink, project, task: str | None = None) -> ChainProject:
+    """Put a project (or a lead) on a link. Its task defaults to the link's (已有 → 强链, 薄弱 → 补链,
+    缺失 → 延链; a chain being built: 建链). A project sits on one link: placing it again moves it."""
+    _ensure_place(user, link, "project", project)
+    task = task or link.task
+    placed = ChainProject.objects.filter(project=project).first() or ChainProject(project=project)
+    creating = placed.pk is None
+    before = {} if creating else trail.snapshot(placed)
+    placed.link, placed.task = link, task
+    if creating and user is not None:
+        placed.created_by = user
+    bag = ErrorBag()
+    full_clean_into(placed, bag, exclude=["project"])
+    bag.raise_if_any()
+    placed.save()
+    if creating:
+        trail.record_create(user=user, instance=placed)
+    else:
+        trail.record_update(user=user, instance=placed, before=before)
+    return placed
+
+
+@transaction.atomic
+def target_place(*, user, link: ChainLink, target) -> ChainTarget:
+    """Seek a 招商 target for a link (its 招商清单)."""
+    _ensure_place(user, link, "target", target)
+    placed, created = ChainTarget.objects.get_or_create(link=link, target=target)
+    if created:
+        trail.record_create(user=user, instance=placed)
+    return placed
+
+
+@transaction.atomic
+def unplace(*, user, placed) -> None:
+    """Take an enterprise, a project or a target off its link."""
+    kind = {ChainEnterprise: "enterprise", ChainProject: "project", ChainTarget: "target"}[type(placed)]
+    record = getattr(placed, kind)
+    if not may_place(user, kind, record):
+        ensure(user, RECORD_RIGHTS[kind], record)
+    trail.record_delete(user=user, instance=placed)
+    placed.delete()
