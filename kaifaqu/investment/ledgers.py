@@ -12,6 +12,7 @@ import back when any row fails, and a dry run always.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -266,7 +267,7 @@ class _Refused(Exception):
     """A row that cannot be written; its errors are already in the list."""
 
 
-class _LedgerBase:
+class _LedgerBase(ABC):
     key = ""
     label = ""
     columns: tuple[Column, ...] = ()
@@ -276,6 +277,7 @@ class _LedgerBase:
 
     def write(self, plans: list, context: _Context) -> None:
         """Nothing left: each row was written through the services as it was planned."""
+        return None
 
     def finish(self, context: _Context, result: ImportResult) -> None:
         if context.new_industries:
@@ -295,8 +297,9 @@ class _LedgerBase:
     def plan(self, rows: list[SourceRow], context: _Context) -> list[tuple[RowOutcome, None]]:
         return [self._plan_row(row, context) for row in rows]
 
+    @abstractmethod
     def _plan_row(self, row: SourceRow, context: _Context) -> tuple[RowOutcome, None]:
-        raise NotImplementedError
+        """One row checked and written through the services (each ledger says how)."""
 
     def _label(self, key: str) -> str:
         return next((column.label for column in self.columns if column.key == key), key)
