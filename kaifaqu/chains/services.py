@@ -20,7 +20,6 @@ def _save(*, user, instance, fields: dict[str, Any], chain_of) -> Any:
     creating = instance.pk is None
     if not creating:
         ensure(user, "chain.change", chain_of(instance))
-    before = {} if creating else trail.snapshot(instance)
     for name, value in fields.items():
         setattr(instance, name, value)
     chain = chain_of(instance)
@@ -34,11 +33,7 @@ def _save(*, user, instance, fields: dict[str, Any], chain_of) -> Any:
     bag.raise_if_any()
     if not placed:
         ensure(user, "chain.change", chain)
-    instance.save()
-    if creating:
-        trail.record_create(user=user, instance=instance)
-    else:
-        trail.record_update(user=user, instance=instance, before=before)
+    trail.save_recorded(user=user, instance=instance)  # with its one entry: created, or what changed
     return instance
 
 
@@ -106,14 +101,10 @@ def _ensure_place(user, link: ChainLink, kind: str, record) -> None:
 def enterprise_place(*, user, link: ChainLink, enterprise, product: str = "") -> ChainEnterprise:
     """Put an enterprise on a link with its product (again: the product is updated)."""
     _ensure_place(user, link, "enterprise", enterprise)
-    placed, created = ChainEnterprise.objects.get_or_create(link=link, enterprise=enterprise)
-    before = {} if created else trail.snapshot(placed)
+    placed = ChainEnterprise.objects.filter(link=link, enterprise=enterprise).first()
+    placed = placed or ChainEnterprise(link=link, enterprise=enterprise)
     placed.product = product.strip()
-    placed.save()
-    if created:
-        trail.record_create(user=user, instance=placed)
-    else:
-        trail.record_update(user=user, instance=placed, before=before)
+    trail.save_recorded(user=user, instance=placed)
     return placed
 
 
@@ -125,18 +116,13 @@ def project_place(*, user, link: ChainLink, project, task: str | None = None) ->
     task = task or link.task
     placed = ChainProject.objects.filter(project=project).first() or ChainProject(project=project)
     creating = placed.pk is None
-    before = {} if creating else trail.snapshot(placed)
     placed.link, placed.task = link, task
     if creating and user is not None:
         placed.created_by = user
     bag = ErrorBag()
     full_clean_into(placed, bag, exclude=["project"])
     bag.raise_if_any()
-    placed.save()
-    if creating:
-        trail.record_create(user=user, instance=placed)
-    else:
-        trail.record_update(user=user, instance=placed, before=before)
+    trail.save_recorded(user=user, instance=placed)  # with its one entry: created, or what changed
     return placed
 
 

@@ -35,7 +35,6 @@ def _save(*, user, instance, fields: dict[str, Any], right: str, exclude: list[s
     creating = instance.pk is None
     if not creating:
         ensure(user, right, instance)
-    before = {} if creating else trail.snapshot(instance)
     for name, value in fields.items():
         setattr(instance, name, value)
     if instance.zone_id is not None:
@@ -43,11 +42,7 @@ def _save(*, user, instance, fields: dict[str, Any], right: str, exclude: list[s
     bag = ErrorBag()
     full_clean_into(instance, bag, exclude=exclude)
     bag.raise_if_any()
-    instance.save()
-    if creating:
-        trail.record_create(user=user, instance=instance)
-    else:
-        trail.record_update(user=user, instance=instance, before=before)
+    trail.save_recorded(user=user, instance=instance)  # with its one entry: created, or what changed
     return instance
 
 
@@ -273,19 +268,13 @@ def lead_save(*, user, project: Project, fields: dict[str, Any]) -> Lead:
     """Set a project's 招商方式, source and target (its ``Lead`` row, made on first use)."""
     ensure(user, "investment.change", project)
     lead = Lead.objects.filter(project=project).first() or Lead(project=project)
-    creating = lead.pk is None
-    before = {} if creating else trail.snapshot(lead)
     for name, value in fields.items():
         setattr(lead, name, value)
     bag = ErrorBag()
     full_clean_into(lead, bag, exclude=["project"])
     _check_source(lead, project, bag)
     bag.raise_if_any()
-    lead.save()
-    if creating:
-        trail.record_create(user=user, instance=lead)
-    else:
-        trail.record_update(user=user, instance=lead, before=before)
+    trail.save_recorded(user=user, instance=lead)  # with its one entry: created, or what changed
     return lead
 
 
@@ -360,16 +349,10 @@ def leadership_set(*, user, zone: Zone, user_ids: Iterable[int]) -> list[Members
 @transaction.atomic
 def mode_save(*, user, mode: InvestmentMode, fields: dict[str, Any]) -> InvestmentMode:
     ensure(user, "investment_mode.change")
-    creating = mode.pk is None
-    before = {} if creating else trail.snapshot(mode)
     for name, value in fields.items():
         setattr(mode, name, value)
     bag = ErrorBag()
     full_clean_into(mode, bag)
     bag.raise_if_any()
-    mode.save()
-    if creating:
-        trail.record_create(user=user, instance=mode)
-    else:
-        trail.record_update(user=user, instance=mode, before=before)
+    trail.save_recorded(user=user, instance=mode)  # with its one entry: created, or what changed
     return mode
