@@ -51,6 +51,8 @@ def test_create_a_project_move_it_and_see_its_history(ledger, login, page, live_
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_test_id("project-name")).to_have_text("氢能重卡换电站项目")
     expect(page.get_by_test_id("project-stage")).to_have_text("谋划储备")
+    # 变更阶段 opens a dialog once HTMX has started; clicked earlier, it opens the full move page.
+    page.wait_for_load_state("load")
 
     page.get_by_role("link", name="变更阶段").click()
     dialog = page.locator("#modal")
@@ -61,6 +63,7 @@ def test_create_a_project_move_it_and_see_its_history(ledger, login, page, live_
     dialog.get_by_label("对接日期").fill(TODAY.isoformat())
     dialog.get_by_role("button", name="确定变更").click()
     expect(page.get_by_test_id("project-stage")).to_have_text("初步对接")
+    page.wait_for_load_state("load")  # the page the dialog's success sent us to, HTMX started
 
     page.get_by_role("link", name="变更阶段").click()
     dialog.get_by_label("变更为").select_option(label="已签约（待备案）")
