@@ -17,6 +17,7 @@ from kaifaqu.sheets.writer import OutputColumn, Table, csv_bytes, write_xlsx
 
 FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 Sheet = tuple[str, Sequence[str], Iterable[Sequence]]  # (sheet title, headers, rows)
 

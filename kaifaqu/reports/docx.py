@@ -36,23 +36,38 @@ WIDE_LATIN = {"%": 1.0, "W": 1.0, "M": 0.9}
 KEEP_WHOLE_ROWS = 15  # a table this short moves to the next page whole rather than split
 
 
-def write_docx(content: ReportContent) -> bytes:
+@dataclass(frozen=True)
+class Look:
+    """Type sizes and line pitch (points): the document's 二号 title and 三号 body on 28-point lines,
+    or a one-page brief's 小二 and 四号 on 22-point lines."""
+
+    title: float
+    body: float
+    line: float
+
+
+DOCUMENT = Look(title=22, body=16, line=28)
+BRIEF = Look(title=18, body=14, line=22)
+
+
+def write_docx(content: ReportContent, *, look: Look = DOCUMENT) -> bytes:
     document = Document()
     _page_setup(document)
     _fallback_fonts(document)
-    _title(document, content.title, size=22)
-    _line(document, content.subtitle, font=BODY_FONT, size=16, center=True)
+    _title(document, content.title, size=look.title)
+    body = {"size": look.body, "line": look.line}
+    _line(document, content.subtitle, font=BODY_FONT, center=True, **body)
     captions = Captions(content.table_captions())
     for section in content.sections:
-        _line(document, section.heading, font=HEADING_FONT, size=16, indent=True, outline=0)
+        _line(document, section.heading, font=HEADING_FONT, indent=True, outline=0, **body)
         for text in section.paragraphs:
-            _line(document, text, font=BODY_FONT, size=16, indent=True)
+            _line(document, text, font=BODY_FONT, indent=True, **body)
         for chart in section.charts:
             _chart(document, chart, captions)
         for table in section.tables:
             _table(document, table, captions)
         for _ in range(section.blank_lines):
-            _line(document, "", font=BODY_FONT, size=16, indent=True)
+            _line(document, "", font=BODY_FONT, indent=True, **body)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -131,6 +146,7 @@ def _line(
     *,
     font: str,
     size: float,
+    line: float = 28,
     center: bool = False,
     indent: bool = False,
     outline=None,
@@ -143,7 +159,7 @@ def _line(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
-    _spacing(paragraph)
+    _spacing(paragraph, exact=line)
     _font(paragraph.add_run(text), font, size)
     if outline is not None:  # a heading in Word's and WPS's navigation pane, in the body's own look
         level = OxmlElement("w:outlineLvl")  # last in pPr: after spacing, ind and jc, as the schema orders them

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kaifaqu.core.export import export_response
+from kaifaqu.core.export import DOCX_TYPE, export_response
 from kaifaqu.core.rights import can
 from kaifaqu.core.scoping import Perm, get_visible_or_404, scope_for
 from kaifaqu.core.tables import Column, link
@@ -33,8 +33,6 @@ from .documents import monthly_summary, weekly_report
 from .forms import AgencyItemForm, ChecklistForm
 from .models import AgencyItem, ApprovalType
 from .selectors import AGENCY_HEADERS, agency_rows, agency_stats
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def agents_of(zone: Zone):
@@ -282,6 +280,6 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 def _docx(title: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
+    response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.docx"
     return response
