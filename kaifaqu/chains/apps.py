@@ -6,4 +6,4 @@ class ChainsConfig(AppConfig):
     verbose_name = "产业链"
 
     def ready(self) -> None:
-        from . import rights  # noqa: F401  (declares the chain rules)
+        from . import bounty_rights, rights  # noqa: F401  (declares the chain and 揭榜挂帅 rules)

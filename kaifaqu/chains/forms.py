@@ -9,12 +9,9 @@ from kaifaqu.core.forms import StyledFormMixin
 from .models import ChainLink, Task
 
 
-class ChainForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label="产业链名称", max_length=50, help_text="如：氢能、煤化工、铝系循环")
-    scope = forms.ChoiceField(label="所属范围", help_text="开发区的产业链选开发区；市、省的产业链选主管部门的行政区划")
-    chief = forms.CharField(label="链长", max_length=50, required=False)
-    building = forms.BooleanField(label="在建链（建链）", required=False)
-    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class OwnerScopeMixin:
+    """The ``scope`` choice of a record owned by a zone or an office's region (a chain, a policy):
+    the zones the user keeps, and the user's own office region when it may keep that."""
 
     def __init__(self, *args, zones, region=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,7 +29,54 @@ class ChainForm(StyledFormMixin, forms.Form):
             return {"zone": self._zones[value]}
         if self._region is not None and value == f"region-{self._region.code}":
             return {"zone": None, "region": self._region}
-        raise forms.ValidationError("所属范围：请选择您可以维护的开发区或本部门的行政区划。")
+        label = self.fields["scope"].label
+        raise forms.ValidationError(f"{label}：请选择您可以维护的开发区或本部门的行政区划。")
+
+
+class ChainForm(OwnerScopeMixin, StyledFormMixin, forms.Form):
+    name = forms.CharField(label="产业链名称", max_length=50, help_text="如：氢能、煤化工、铝系循环")
+    scope = forms.ChoiceField(label="所属范围", help_text="开发区的产业链选开发区；市、省的产业链选主管部门的行政区划")
+    chief = forms.CharField(label="链长", max_length=50, required=False)
+    building = forms.BooleanField(label="在建链（建链）", required=False)
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChainEditForm(StyledFormMixin, forms.Form):
+    """A chain's own facts on its page: name, 链长, 链主, being built; its scope stays."""
+
+    name = forms.CharField(label="产业链名称", max_length=50)
+    chief = forms.CharField(label="链长", max_length=50, required=False)
+    leader_enterprise = forms.ModelChoiceField(
+        label="链主企业", queryset=None, required=False, empty_label="（未指定）"
+    )
+    building = forms.BooleanField(label="在建链（建链）", required=False)
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    order = forms.IntegerField(label="排序", min_value=0, max_value=32767, initial=100)
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader_enterprise"].queryset = enterprises
+
+
+class PolicyForm(OwnerScopeMixin, StyledFormMixin, forms.Form):
+    title = forms.CharField(label="政策名称", max_length=200)
+    issuer = forms.CharField(label="发文单位", max_length=100)
+    number = forms.CharField(label="文号", max_length=60, required=False, help_text="如：孝政发〔2024〕12号")
+    issued_on = forms.DateField(label="发布日期", required=False, help_text="不详可暂不填写（待补录）")
+    scope = forms.ChoiceField(label="发布范围", help_text="开发区的政策选开发区；市、省的政策选主管部门的行政区划")
+    summary = forms.CharField(label="主要内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    links = forms.ModelMultipleChoiceField(
+        label="服务环节", queryset=None, required=False, help_text="按住 Ctrl（Mac 为 ⌘）可多选"
+    )
+    file = forms.FileField(label="政策文件", required=False, help_text="PDF、Word（.docx）或图片")
+
+    def __init__(self, *args, links, scope_required=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["links"].queryset = links
+        self.fields["links"].label_from_instance = lambda link: f"{link.chain.name} › {link.name}"
+        self.fields["links"].widget.attrs["size"] = 8
+        if not scope_required:  # changing a policy: it stays where it was published
+            del self.fields["scope"]
 
 
 class LinkForm(StyledFormMixin, forms.Form):
@@ -49,7 +93,7 @@ class LinkForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, chain, link=None, autofocus=False, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = ChainLink.objects.filter(chain=chain).order_by("segment", "order", "id")
+        parents = ChainLink.objects.filter(chain=chain).in_chain_order()
         if link is not None and link.pk:
             parents = parents.exclude(pk=link.pk)
         self.fields["parent"].queryset = parents
@@ -85,4 +129,17 @@ class TargetPlaceForm(StyledFormMixin, forms.Form):
         self.fields["target"].queryset = targets
 
 
-PLACE_FORMS = {"enterprise": EnterprisePlaceForm, "project": ProjectPlaceForm, "target": TargetPlaceForm}
+class PolicyPlaceForm(StyledFormMixin, forms.Form):
+    policy = forms.ModelChoiceField(label="政策", queryset=None, empty_label="请选择已登记的政策")
+
+    def __init__(self, *args, policies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = policies
+
+
+PLACE_FORMS = {
+    "enterprise": EnterprisePlaceForm,
+    "project": ProjectPlaceForm,
+    "target": TargetPlaceForm,
+    "policy": PolicyPlaceForm,
+}

@@ -14,10 +14,21 @@ from kaifaqu.core.models import TimeStampedModel
 from kaifaqu.core.scoping import ScopedQuerySet, scope_for
 
 
+def zone_or_region_filter(scope) -> models.Q | None:
+    """Records owned by a zone or by an office's region (chains, policies): a zone's own and those of
+    its city and province; an office's those of its zones and its own. None: nothing."""
+    from kaifaqu.regions.selectors import regions_holding
+    from kaifaqu.zones.models import Zone
+
+    codes = regions_holding(Zone.objects.filter(pk__in=scope.zone_ids).values_list("region__code", flat=True))
+    if not codes:
+        return None
+    return models.Q(zone_id__in=sorted(scope.zone_ids)) | models.Q(zone__isnull=True, region_id__in=sorted(codes))
+
+
 class ChainQuerySet(models.QuerySet):
     def visible_to(self, user) -> ChainQuerySet:
-        """A zone's own chains and the chains of its city and province; an office's those of its zones
-        and its own; an enterprise the chains it sits on."""
+        """See ``zone_or_region_filter``; an enterprise sees the chains it sits on."""
         scope = scope_for(user)
         if scope.everything:
             return self.all()
@@ -25,15 +36,8 @@ class ChainQuerySet(models.QuerySet):
             return self.filter(
                 pk__in=ChainEnterprise.objects.filter(enterprise_id=scope.enterprise_id).values("link__chain_id")
             )
-        from kaifaqu.regions.selectors import regions_holding
-        from kaifaqu.zones.models import Zone
-
-        codes = regions_holding(Zone.objects.filter(pk__in=scope.zone_ids).values_list("region__code", flat=True))
-        if not codes:
-            return self.none()
-        return self.filter(
-            models.Q(zone_id__in=sorted(scope.zone_ids)) | models.Q(zone__isnull=True, region_id__in=sorted(codes))
-        )
+        owned = zone_or_region_filter(scope)
+        return self.none() if owned is None else self.filter(owned)
 
 
 class IndustryChain(TimeStampedModel):
@@ -96,6 +100,13 @@ class Task(models.TextChoices):
 class ChainLinkQuerySet(models.QuerySet):
     def visible_to(self, user) -> ChainLinkQuerySet:
         return self.filter(chain__in=IndustryChain.objects.visible_to(user))
+
+    def in_chain_order(self) -> ChainLinkQuerySet:
+        """Chain by chain, 上游 → 中游 → 下游 (not the codes' alphabetical order), then as ordered."""
+        from kaifaqu.core.tables import choice_rank
+
+        segments = choice_rank("segment", ChainLink.Segment.values)
+        return self.order_by("chain__order", "chain_id", segments, "order", "id")
 
 
 class ChainLink(models.Model):
@@ -228,3 +239,304 @@ class ChainTarget(models.Model):
 
     def audit_owner(self):
         return self.link.chain
+
+
+class PolicyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PolicyQuerySet:
+        """Like chains (``zone_or_region_filter``); an enterprise sees the policies serving its chains."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        if scope.enterprise_id is not None:
+            return self.filter(links__chain__in=IndustryChain.objects.visible_to(user)).distinct()
+        owned = zone_or_region_filter(scope)
+        return self.none() if owned is None else self.filter(owned)
+
+
+def policy_file_path(instance: Policy, filename: str) -> str:
+    return f"policies/{instance.pk or 'new'}/{filename}"
+
+
+class Policy(TimeStampedModel):
+    """政策: a policy document of a zone, a city or the province, serving chain links (the 政策清单).
+    Offices list old policies by title and issuer: the date and the file may come later (待补录)."""
+
+    title = models.CharField("政策名称", max_length=200)
+    issuer = models.CharField("发文单位", max_length=100)
+    number = models.CharField("文号", max_length=60, blank=True)
+    issued_on = models.DateField("发布日期", null=True, blank=True)
+    summary = models.TextField("主要内容", blank=True)
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name="开发区", null=True, blank=True, on_delete=models.CASCADE, related_name="policies"
+    )
+    region = models.ForeignKey("regions.Region", verbose_name="行政区划", on_delete=models.PROTECT, related_name="+")
+    links = models.ManyToManyField(
+        ChainLink, verbose_name="服务环节", blank=True, through="ChainPolicy", related_name="policies"
+    )
+    file = models.FileField("政策文件", upload_to=policy_file_path, blank=True)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "政策"
+        verbose_name_plural = verbose_name
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_name(self) -> str:
+        return self.zone.name if self.zone_id else self.region.name
+
+
+class ChainPolicyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ChainPolicyQuerySet:
+        return self.filter(policy__in=Policy.objects.visible_to(user))
+
+
+class ChainPolicy(models.Model):
+    """A policy serving a link (the link's 政策清单)."""
+
+    link = models.ForeignKey(ChainLink, verbose_name="环节", on_delete=models.CASCADE, related_name="policy_places")
+    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.CASCADE, related_name="chain_places")
+
+    objects = ChainPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "环节政策"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["link", "policy"], name="chain_policy_once")]
+
+    def __str__(self) -> str:
+        return f"{self.link}：{self.policy}"
+
+    def audit_owner(self):
+        return self.policy
+
+
+# ---------------------------------------------------------------- 揭榜挂帅 (glossary: Bounty)
+# 孝义 (seed 000): 实行招商揭榜挂帅制，发布重点招引项目榜单，通过擂台比武方式揭榜，完成情况纳入绩效考核。
+# An office (or a zone) publishes a board of key targets; 招商 teams claim them, rivals side by side;
+# the office verifies (验收) each claim with evidence, and the board ranks the claimants.
+
+
+class BountyBoardQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BountyBoardQuerySet:
+        """Like chains (``zone_or_region_filter``); an enterprise sees no board: 招商 is the offices' work."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        if scope.enterprise_id is not None:
+            return self.none()
+        owned = zone_or_region_filter(scope)
+        return self.none() if owned is None else self.filter(owned)
+
+
+class BountyBoard(TimeStampedModel):
+    """榜单: the key targets an office publishes for 揭榜挂帅, with a deadline and a reward note."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        CLOSED = "closed", "已结束"
+
+    title = models.CharField("榜单名称", max_length=200)
+    zone = models.ForeignKey(
+        "zones.Zone",
+        verbose_name="开发区",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bounty_boards",
+        help_text="开发区的榜单填写；市、省的榜单留空并选择行政区划",
+    )
+    region = models.ForeignKey("regions.Region", verbose_name="行政区划", on_delete=models.PROTECT, related_name="+")
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    deadline = models.DateField("揭榜截止日期", help_text="此日之后不能再揭榜")
+    reward_note = models.TextField("奖励说明", blank=True)
+    description = models.TextField("榜单说明", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    closed_on = models.DateField("结束日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = BountyBoardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "揭榜挂帅榜单"
+        verbose_name_plural = verbose_name
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_name(self) -> str:
+        return self.zone.name if self.zone_id else self.region.name
+
+
+class BountyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BountyQuerySet:
+        return self.filter(board__in=BountyBoard.objects.visible_to(user))
+
+
+class Bounty(models.Model):
+    """榜: one key target on a board. Its goal is in 万元 whatever the kind: the project's investment
+    to land, the target company's signed investment, or the amount to attract in the period."""
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", "项目落地"
+        TARGET = "target", "目标企业签约"
+        AMOUNT = "amount", "招引投资额"
+
+    board = models.ForeignKey(BountyBoard, verbose_name="榜单", on_delete=models.CASCADE, related_name="bounties")
+    kind = models.CharField("榜的类型", max_length=10, choices=Kind.choices)
+    title = models.CharField("榜题", max_length=200, help_text="如：引进氢燃料电池零部件项目")
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="关联项目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bounties",
+    )
+    target = models.ForeignKey(
+        "investment.Target",
+        verbose_name="目标企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bounties",
+    )
+    goal = models.DecimalField("目标值（万元）", max_digits=14, decimal_places=2)
+    period_start = models.DateField("考核期起", null=True, blank=True)
+    period_end = models.DateField("考核期止", null=True, blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    link = models.ForeignKey(
+        ChainLink,
+        verbose_name="服务环节",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bounties",
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+
+    objects = BountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "榜"
+        verbose_name_plural = "榜"
+        ordering = ["board_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_owner(self):
+        return self.board
+
+
+class BountyClaimQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BountyClaimQuerySet:
+        """The claims on the boards the user sees: the 擂台 is open to all who see the board."""
+        return self.filter(bounty__board__in=BountyBoard.objects.visible_to(user))
+
+
+def bounty_file_path(instance, filename: str) -> str:
+    claim_id = getattr(instance, "claim_id", None) or instance.pk or "new"
+    return f"bounties/{claim_id}/{filename}"
+
+
+class BountyClaim(models.Model):
+    """揭榜: a person claims a bounty on behalf of a unit (and its team); several rivals may claim one
+    bounty (擂台比武). The office verifies it once (验收), with evidence."""
+
+    class Result(models.TextChoices):
+        PASSED = "passed", "通过"
+        FAILED = "failed", "未通过"
+
+    bounty = models.ForeignKey(Bounty, verbose_name="榜", on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="揭榜人", on_delete=models.PROTECT, related_name="bounty_claims"
+    )
+    unit = models.ForeignKey("zones.Unit", verbose_name="揭榜单位", on_delete=models.PROTECT, related_name="+")
+    team = models.CharField("团队名称", max_length=100, blank=True)
+    claimed_on = models.DateField("揭榜日期")
+    pledge = models.CharField("承诺", max_length=300, blank=True)
+    reached = models.DecimalField("已完成（万元）", max_digits=14, decimal_places=2, default=0)
+    completed_on = models.DateField("达标日期", null=True, blank=True, help_text="报告的完成值首次达到目标值之日")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="验收人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_on = models.DateField("验收日期", null=True, blank=True)
+    result = models.CharField("验收结果", max_length=10, choices=Result.choices, blank=True)
+    achieved = models.DecimalField("验收完成值（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    evidence = models.FileField("验收材料", upload_to=bounty_file_path, blank=True)
+    evidence_name = models.CharField("验收材料文件名", max_length=200, blank=True)
+    verify_note = models.CharField("验收意见", max_length=300, blank=True)
+
+    objects = BountyClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "揭榜"
+        verbose_name_plural = verbose_name
+        ordering = ["bounty_id", "claimed_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["bounty", "claimant"], name="bounty_claim_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.bounty}：{self.team or self.unit}"
+
+    def audit_owner(self):
+        return self.bounty.board
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.result)
+
+    @property
+    def claimant_name(self) -> str:
+        return self.claimant.get_full_name() or self.claimant.first_name or self.claimant.username
+
+
+class BountyProgressQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BountyProgressQuerySet:
+        return self.filter(claim__in=BountyClaim.objects.visible_to(user))
+
+
+class BountyProgress(models.Model):
+    """A claim's progress report: the value reached so far (cumulative, 万元), with optional evidence."""
+
+    claim = models.ForeignKey(BountyClaim, verbose_name="揭榜", on_delete=models.CASCADE, related_name="progress")
+    reported_on = models.DateField("报告日期")
+    value = models.DecimalField("累计完成（万元）", max_digits=14, decimal_places=2)
+    note = models.CharField("进展说明", max_length=500, blank=True)
+    evidence = models.FileField("佐证材料", upload_to=bounty_file_path, blank=True)
+    evidence_name = models.CharField("佐证材料文件名", max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报告人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = BountyProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "揭榜进展"
+        verbose_name_plural = verbose_name
+        ordering = ["claim_id", "reported_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim}：{self.reported_on}"
+
+    def audit_owner(self):
+        return self.claim.bounty.board

@@ -12,7 +12,7 @@ from kaifaqu.core.rights import can, rule
 from kaifaqu.core.scoping import Perm, scope_for
 from kaifaqu.zones.selectors import office_covers
 
-from .models import IndustryChain
+from .models import IndustryChain, Policy
 
 
 def _refusal(user, chain: IndustryChain | None = None, **context) -> str:
@@ -24,21 +24,44 @@ def _refusal(user, chain: IndustryChain | None = None, **context) -> str:
     )
 
 
-@rule("chain.change", refusal=_refusal)
-def may_change(user, chain: IndustryChain | None = None, **context) -> bool:
+def may_keep(user, owned) -> bool:
+    """May the user keep a record owned by a zone or an office's region (a chain, a policy)?"""
     if user is None:
         return True  # the command line, run by the operator
     scope = scope_for(user)
-    if chain is None or scope.everything:
+    if owned is None or scope.everything:
         return scope.can_anywhere(Perm.ZONE_CHANGE)
-    if chain.zone_id is not None:
-        return scope.can(Perm.ZONE_CHANGE, chain.zone_id)
-    return Perm.ZONE_CHANGE in scope.permissions and office_covers(user, chain.region) and scope.unit_id is not None
+    if owned.zone_id is not None:
+        return scope.can(Perm.ZONE_CHANGE, owned.zone_id)
+    return Perm.ZONE_CHANGE in scope.permissions and office_covers(user, owned.region) and scope.unit_id is not None
 
 
-RECORD_RIGHTS = {"enterprise": "enterprise.change", "project": "project.change", "target": "investment.change"}
+@rule("chain.change", refusal=_refusal)
+def may_change(user, chain: IndustryChain | None = None, **context) -> bool:
+    return may_keep(user, chain)
+
+
+def _policy_refusal(user, policy: Policy | None = None, **context) -> str:
+    if policy is None:
+        return "您没有维护政策清单的权限（需有“维护园区与年度分类”权限）。"
+    return (
+        f"您没有维护“{policy.scope_name}”政策的权限（需为发布范围的开发区或主管部门，并有“维护园区与年度分类”权限）。"
+    )
+
+
+@rule("policy.change", refusal=_policy_refusal)
+def may_change_policy(user, policy: Policy | None = None, **context) -> bool:
+    return may_keep(user, policy)
+
+
+RECORD_RIGHTS = {
+    "enterprise": "enterprise.change",
+    "project": "project.change",
+    "target": "investment.change",
+    "policy": "policy.change",
+}
 
 
 def may_place(user, kind: str, record) -> bool:
-    """Placing ``record`` (an enterprise, a project, a target) on a link is changing the record."""
+    """Placing ``record`` (an enterprise, a project, a target, a policy) on a link is changing the record."""
     return user is None or can(user, RECORD_RIGHTS[kind], record)

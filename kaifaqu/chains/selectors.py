@@ -7,17 +7,20 @@ counts only its own records on it.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
 from kaifaqu.core.money import format_wan, format_yi
+from kaifaqu.core.tables import choice_rank
 from kaifaqu.projects.models import Stage
 from kaifaqu.projects.selectors import Bucket
 
-from .models import ChainEnterprise, ChainLink, ChainProject, ChainTarget, IndustryChain, Task
+from .models import ChainEnterprise, ChainLink, ChainPolicy, ChainProject, ChainTarget, IndustryChain, Policy, Task
 
+# A lead for a link: a project on it still being sought, up to signed-but-not-filed.
 LEAD_STAGES = (Stage.CONTACT, Stage.INTENT, Stage.READY, Stage.SIGNED)
 # The order offices name the tasks in (吕梁, seed 004), 建链 last.
 TASK_ORDER = (Task.EXTEND, Task.FILL, Task.STRENGTHEN, Task.BUILD)
@@ -89,6 +92,72 @@ def chain_figures(
     return figures
 
 
+def policies_for_chain(chain: IndustryChain) -> QuerySet[Policy]:
+    """The policies that may serve the chain: of its zone or the regions holding it, or (an office's
+    chain) of the zones and regions within it and those holding it."""
+    from django.db.models import Q
+
+    from kaifaqu.regions.selectors import regions_holding
+
+    if chain.zone_id is not None:
+        holding = regions_holding([chain.zone.region_id])
+        return Policy.objects.filter(Q(zone_id=chain.zone_id) | Q(zone__isnull=True, region_id__in=sorted(holding)))
+    prefix = chain.region.scope_prefix
+    holding = regions_holding([chain.region_id])
+    return Policy.objects.filter(
+        Q(zone__region__code__startswith=prefix)
+        | Q(zone__isnull=True, region__code__startswith=prefix)
+        | Q(zone__isnull=True, region_id__in=sorted(holding))
+    )
+
+
+STATUS_COLOURS = {  # the map's colours: Bootstrap's success / warning / danger, as on the badges
+    ChainLink.Status.EXISTING: "#198754",
+    ChainLink.Status.WEAK: "#ffc107",
+    ChainLink.Status.MISSING: "#dc3545",
+}
+
+
+def chain_map(chain: IndustryChain, links: list[ChainLink], counts: dict[int, dict[str, int]]) -> dict:
+    """一图: the chain as a tree for ECharts (chain › 上游/中游/下游 › links, nested), each link coloured
+    by its status and sized by the enterprises the user sees on it."""
+    children: dict[int | None, list[ChainLink]] = {}
+    for link in links:
+        children.setdefault(link.parent_id, []).append(link)
+
+    def node(link: ChainLink) -> dict:
+        count = counts.get(link.pk, {})
+        enterprises = count.get("enterprises", 0)
+        return {
+            "name": link.name,
+            "id": link.pk,
+            "status": link.get_status_display(),
+            "task": link.get_task_display(),
+            "enterprises": enterprises,
+            "projects": count.get("projects", 0),
+            "targets": count.get("targets", 0),
+            "symbolSize": 10 + min(enterprises, 16) * 2,
+            "itemStyle": {"color": STATUS_COLOURS[link.status], "borderColor": STATUS_COLOURS[link.status]},
+            "children": [node(child) for child in children.get(link.pk, [])],
+        }
+
+    segments = [
+        {
+            "name": label,
+            "symbolSize": 12,
+            "itemStyle": {"color": "#6c757d"},
+            "children": [node(link) for link in children.get(None, []) if link.segment == value],
+        }
+        for value, label in ChainLink.Segment.choices
+    ]
+    return {
+        "name": f"{chain.name}产业链",
+        "symbolSize": 16,
+        "itemStyle": {"color": "#0d6efd"},
+        "children": [segment for segment in segments if segment["children"]],
+    }
+
+
 def chains_for_zone(zone) -> QuerySet[IndustryChain]:
     """The zone's own chains and those of its city and province (a city chain spans its zones)."""
     from django.db.models import Q
@@ -101,3 +170,70 @@ def chains_for_zone(zone) -> QuerySet[IndustryChain]:
 
 def investment_total(buckets: dict[str, Bucket]) -> Decimal:
     return sum((bucket.investment for bucket in buckets.values()), Decimal("0"))
+
+
+# ---------------------------------------------------------------- 五清单
+
+
+@dataclass
+class FiveLists:
+    """A chain's or a link's 五清单 (a link's include those of the links under it), as the user sees them.
+    招商清单 is the target companies and the leads (``LEAD_STAGES``); 问题清单 the open requests of
+    the listed enterprises."""
+
+    policies: list[Policy]  # each once; ``served``: the names of its links here, ``places`` its ChainPolicy rows
+    enterprises: list[ChainEnterprise]
+    projects: list[ChainProject]
+    targets: list[ChainTarget]
+    leads: list[ChainProject]
+    requests: list
+
+
+def link_with_descendants(chain: IndustryChain, link: ChainLink) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in chain.links.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, queue = [], [link.pk]
+    while queue:
+        pk = queue.pop()
+        found.append(pk)
+        queue.extend(children.get(pk, []))
+    return found
+
+
+def five_lists(user, chain: IndustryChain, link: ChainLink | None = None) -> FiveLists:
+    from kaifaqu.services.models import ServiceRequest
+
+    where = {"link__chain": chain} if link is None else {"link_id__in": link_with_descendants(chain, link)}
+    ordered = (choice_rank("link__segment", ChainLink.Segment.values), "link__order", "link_id", "id")
+
+    def placed(model, *related):
+        return list(model.objects.visible_to(user).filter(**where).select_related("link", *related).order_by(*ordered))
+
+    enterprises = placed(ChainEnterprise, "enterprise__zone")
+    projects = placed(ChainProject, "project__zone", "project__enterprise")
+    requests = (
+        ServiceRequest.objects.visible_to(user)
+        .open()
+        .filter(enterprise_id__in={item.enterprise_id for item in enterprises})
+        .select_related("enterprise")
+        .order_by("due_on", "id")
+    )
+    return FiveLists(
+        policies=_policies(placed(ChainPolicy, "policy__zone", "policy__region")),
+        enterprises=enterprises,
+        projects=projects,
+        targets=placed(ChainTarget, "target__zone"),
+        leads=[item for item in projects if item.project.stage in LEAD_STAGES],
+        requests=list(requests),
+    )
+
+
+def _policies(places: list[ChainPolicy]) -> list[Policy]:
+    policies: dict[int, Policy] = {}
+    for place in places:
+        policy = policies.setdefault(place.policy_id, place.policy)
+        policy.served = [*getattr(policy, "served", []), place.link.name]
+        policy.places = [*getattr(policy, "places", []), place]
+    # Newest first; those with no date yet (待补录) last.
+    return sorted(policies.values(), key=lambda policy: policy.issued_on or datetime.date.min, reverse=True)

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from kaifaqu.audit import trail
 from kaifaqu.core.rights import ensure
+from kaifaqu.core.uploads import validate_upload
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 
-from .models import ChainEnterprise, ChainLink, ChainProject, ChainTarget, IndustryChain
+from .models import ChainEnterprise, ChainLink, ChainPolicy, ChainProject, ChainTarget, IndustryChain, Policy
 from .rights import RECORD_RIGHTS, may_place
 
 
@@ -88,12 +89,26 @@ def _in_scope(record_zone, chain_zone, region) -> bool:
     return record_zone is not None and record_zone.region_id.startswith(region.scope_prefix)
 
 
+def _overlaps(policy: Policy, chain: IndustryChain) -> bool:
+    """A policy serves a chain when one's ground holds the other's: a city's policy a zone chain of
+    the city, a zone's policy its city's chain, a zone's policy a chain of the same zone."""
+    if policy.zone_id is not None and chain.zone_id is not None:
+        return policy.zone_id == chain.zone_id
+    if policy.zone_id is not None:
+        return _in_scope(policy.zone, None, chain.region)
+    if chain.zone_id is not None:
+        return _in_scope(chain.zone, None, policy.region)
+    inner, outer = sorted((policy.region, chain.region), key=lambda region: -len(region.scope_prefix))
+    return inner.code.startswith(outer.scope_prefix)
+
+
 def _ensure_place(user, link: ChainLink, kind: str, record) -> None:
     if not may_place(user, kind, record):
         ensure(user, RECORD_RIGHTS[kind], record)  # raises with the record rule's own refusal
         raise PermissionDenied("您没有维护该记录的权限。")
     chain = link.chain
-    if not _in_scope(record.zone, chain.zone, chain.region):
+    fits = _overlaps(record, chain) if kind == "policy" else _in_scope(record.zone, chain.zone, chain.region)
+    if not fits:
         raise ValidationError(f"“{record}”不在{chain.scope_name}{chain.name}产业链的范围内。")
 
 
@@ -137,11 +152,84 @@ def target_place(*, user, link: ChainLink, target) -> ChainTarget:
 
 
 @transaction.atomic
+def policy_place(*, user, link: ChainLink, policy: Policy) -> ChainPolicy:
+    """List a policy in a link's 政策清单."""
+    _ensure_place(user, link, "policy", policy)
+    placed, created = ChainPolicy.objects.get_or_create(link=link, policy=policy)
+    if created:
+        trail.record_create(user=user, instance=placed)
+    return placed
+
+
+@transaction.atomic
 def unplace(*, user, placed) -> None:
-    """Take an enterprise, a project or a target off its link."""
-    kind = {ChainEnterprise: "enterprise", ChainProject: "project", ChainTarget: "target"}[type(placed)]
+    """Take an enterprise, a project, a target or a policy off its link."""
+    kinds = {ChainEnterprise: "enterprise", ChainProject: "project", ChainTarget: "target", ChainPolicy: "policy"}
+    kind = kinds[type(placed)]
     record = getattr(placed, kind)
     if not may_place(user, kind, record):
         ensure(user, RECORD_RIGHTS[kind], record)
     trail.record_delete(user=user, instance=placed)
     placed.delete()
+
+
+# ---------------------------------------------------------------- policies
+
+POLICY_FILE_KINDS = ("pdf", "docx", "jpg", "jpeg", "png")
+
+
+@transaction.atomic
+def policy_save(*, user, policy: Policy, fields: dict[str, Any], links=None, upload=None) -> Policy:
+    """Register or change a policy: its owner (a zone, or an office's region), the links it serves
+    (each on a chain it overlaps and the user sees), its file (checked as every upload is)."""
+    fields = dict(fields)
+    if fields.get("zone") is not None:
+        fields["region"] = fields["zone"].region
+    if policy.pk is not None:
+        ensure(user, "policy.change", policy)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    ensure(user, "policy.change", policy)
+    bag = ErrorBag()
+    full_clean_into(policy, bag, exclude=["file"])
+    links = list(links) if links is not None else None
+    for link in links or []:
+        if not _overlaps(policy, link.chain):
+            bag.add("links", f"环节“{link.chain.name} › {link.name}”不在该政策的范围（{policy.scope_name}）内。")
+    if upload is not None:
+        try:
+            validate_upload(upload, allowed=POLICY_FILE_KINDS)
+        except ValidationError as exc:
+            for message in exc.messages:
+                bag.add("file", message)
+    bag.raise_if_any()
+    if policy.pk is None and user is not None:
+        policy.created_by = user
+    if upload is not None:
+        if policy.file:
+            policy.file.delete(save=False)
+        policy.file, policy.file_name = upload, upload.name[:200]
+    trail.save_recorded(user=user, instance=policy)
+    if links is not None:
+        _set_policy_links(user, policy, links)
+    return policy
+
+
+def _set_policy_links(user, policy: Policy, links) -> None:
+    wanted = {link.pk for link in links}
+    for placed in ChainPolicy.objects.filter(policy=policy).exclude(link_id__in=wanted):
+        trail.record_delete(user=user, instance=placed)
+        placed.delete()
+    have = set(ChainPolicy.objects.filter(policy=policy).values_list("link_id", flat=True))
+    for link in links:
+        if link.pk not in have:
+            trail.record_create(user=user, instance=ChainPolicy.objects.create(link=link, policy=policy))
+
+
+@transaction.atomic
+def policy_delete(*, user, policy: Policy) -> None:
+    ensure(user, "policy.change", policy)
+    trail.record_delete(user=user, instance=policy)
+    if policy.file:
+        policy.file.delete(save=False)
+    policy.delete()

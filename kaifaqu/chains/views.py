@@ -3,32 +3,37 @@ with each link's 五清单, and placing enterprises, projects and 招商 targets
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kaifaqu.core.export import DOCX_TYPE, XLSX_TYPE
 from kaifaqu.core.rights import can, ensure, restrict
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.views import add_service_errors
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.investment.models import Target
-from kaifaqu.projects import lifecycle
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.regions.models import Region
-from kaifaqu.services.models import ServiceRequest
+from kaifaqu.reports.docx import BRIEF, write_docx
 from kaifaqu.zones.models import Zone
 from kaifaqu.zones.selectors import office_region
 
 from . import services
-from .forms import PLACE_FORMS, ChainForm, LinkForm
-from .models import ChainEnterprise, ChainLink, ChainProject, ChainTarget, IndustryChain
+from .brief import chain_brief
+from .export import LISTS, five_lists_xlsx
+from .forms import PLACE_FORMS, ChainEditForm, ChainForm, LinkForm
+from .models import ChainEnterprise, ChainLink, ChainPolicy, ChainProject, ChainTarget, IndustryChain, Policy
 from .rights import RECORD_RIGHTS
-from .selectors import chain_figures
+from .selectors import chain_figures, chain_map, five_lists, policies_for_chain
 
 SCOPE_GROUPS = (("zone", "开发区产业链"), ("city", "市级产业链"), ("province", "省级产业链"))
 STATUS_CSS = {
@@ -36,9 +41,7 @@ STATUS_CSS = {
     ChainLink.Status.WEAK: "text-bg-warning",
     ChainLink.Status.MISSING: "text-bg-danger",
 }
-PLACED_MODELS = {"enterprise": ChainEnterprise, "project": ChainProject, "target": ChainTarget}
-# 招商清单: the link's projects not yet signed (leads), besides its target companies.
-PRE_SIGNING = [stage for stage in lifecycle.ORDER if lifecycle.RANK[stage] < lifecycle.RANK[Stage.SIGNED]]
+PLACED_MODELS = {"enterprise": ChainEnterprise, "project": ChainProject, "target": ChainTarget, "policy": ChainPolicy}
 
 
 # ---------------------------------------------------------------- list
@@ -119,6 +122,10 @@ def _changeable(user, right: str, queryset):
 
 
 def _candidates(user, chain: IndustryChain, kind: str):
+    if kind == "policy":
+        policies = policies_for_chain(chain).visible_to(user).select_related("zone", "region")
+        keepable = [policy.pk for policy in policies if can(user, "policy.change", policy)]
+        return Policy.objects.filter(pk__in=keepable).order_by("-issued_on", "title")
     if kind == "enterprise":
         records = _in_chain_scope(Enterprise.objects.all(), chain)
     elif kind == "project":
@@ -132,7 +139,7 @@ def _place_form(user, chain, link, kind: str, data=None):
     if not can(user, RECORD_RIGHTS[kind]):
         return None
     candidates = _candidates(user, chain, kind)
-    arguments = {"enterprise": "enterprises", "project": "projects", "target": "targets"}
+    arguments = {"enterprise": "enterprises", "project": "projects", "target": "targets", "policy": "policies"}
     initial = {"task": link.task} if kind == "project" else None
     return PLACE_FORMS[kind](data, initial=initial, **{arguments[kind]: candidates})
 
@@ -172,31 +179,6 @@ def _counts(user, chain) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _five_lists(user, link: ChainLink) -> dict:
-    enterprises = ChainEnterprise.objects.visible_to(user).filter(link=link).select_related("enterprise").order_by("id")
-    projects = (
-        ChainProject.objects.visible_to(user)
-        .filter(link=link)
-        .select_related("project__zone", "project__enterprise")
-        .order_by("id")
-    )
-    targets = ChainTarget.objects.visible_to(user).filter(link=link).select_related("target__zone").order_by("id")
-    requests = (
-        ServiceRequest.objects.visible_to(user)
-        .open()
-        .filter(enterprise_id__in=[placed.enterprise_id for placed in enterprises])
-        .select_related("enterprise")
-        .order_by("due_on", "id")
-    )
-    return {
-        "enterprises": list(enterprises),
-        "projects": list(projects),
-        "targets": list(targets),
-        "leads": [placed for placed in projects if placed.project.stage in PRE_SIGNING],
-        "requests": list(requests),
-    }
-
-
 def _selected_link(request, chain, link=None):
     if link is not None:
         return link
@@ -208,18 +190,17 @@ def _selected_link(request, chain, link=None):
 
 def _detail(request, chain: IndustryChain, *, link=None, link_form=None, place_forms=None, status=200):
     user = request.user
-    links = list(chain.links.select_related("chain").order_by("segment", "order", "id"))
+    links = list(chain.links.select_related("chain").in_chain_order())
     selected = _selected_link(request, chain, link)
     may_draw = can(user, "chain.change", chain)
     if may_draw and link_form is None:
         link_form = LinkForm(chain=chain, initial=_link_initial(selected))
     forms = {}
-    lists = None
     if selected is not None:
         given = place_forms or {}
         for kind in PLACE_FORMS:
             forms[kind] = given.get(kind) or _place_form(user, chain, selected, kind)
-        lists = _five_lists(user, selected)
+    counts = _counts(user, chain)
     figures = chain_figures(
         chain,
         enterprises=ChainEnterprise.objects.visible_to(user),
@@ -232,10 +213,15 @@ def _detail(request, chain: IndustryChain, *, link=None, link_form=None, place_f
         {
             "chain": chain,
             "figures": figures,
-            "segments": _tree(links, _counts(user, chain)),
+            "segments": _tree(links, counts),
+            "map": chain_map(chain, links, counts),
             "selected": selected,
             "selected_css": STATUS_CSS.get(selected.status) if selected else "",
-            "lists": lists,
+            "lists": five_lists(user, chain, selected),
+            # A link's lists hold those of the links under it: then each row says its link.
+            "show_link": selected is None or any(link.parent_id == selected.pk for link in links),
+            "list_names": LISTS,
+            "may_add_policy": can(user, "policy.change"),
             "may_draw": may_draw,
             "link_form": link_form if may_draw else None,
             "place_forms": forms,
@@ -265,6 +251,75 @@ def _detail_url(chain_id: int, link_id: int | None = None) -> str:
 @login_required
 def chain_detail(request, pk: int):
     return _detail(request, _get_chain(request, pk))
+
+
+@login_required
+def chain_edit(request, pk: int):
+    """A chain's own facts: name, 链长, 链主 (an enterprise of its scope), being built."""
+    chain = _get_chain(request, pk)
+    ensure(request.user, "chain.change", chain)
+    initial = {name: getattr(chain, name) for name in ("name", "chief", "building", "description", "order")}
+    initial["leader_enterprise"] = chain.leader_enterprise_id
+    enterprises = _in_chain_scope(Enterprise.objects.all(), chain).order_by("name")
+    form = ChainEditForm(request.POST or None, initial=initial, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"].strip(),
+            "chief": data["chief"].strip(),
+            "leader_enterprise": data["leader_enterprise"],
+            "building": data["building"],
+            "description": data["description"].strip(),
+            "order": data["order"] if data["order"] is not None else 100,
+        }
+        try:
+            services.chain_save(user=request.user, chain=chain, fields=fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存“{chain.scope_name}”{chain.name}产业链。")
+            return redirect("chains:detail", pk=chain.pk)
+    return render(
+        request,
+        "chains/chain_form.html",
+        {"chain": chain, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def chain_brief_docx(request, pk: int):
+    """The chain's one-page brief, as the user sees the chain."""
+    chain = _get_chain(request, pk)
+    user = request.user
+    figures = chain_figures(
+        chain,
+        enterprises=ChainEnterprise.objects.visible_to(user),
+        projects=ChainProject.objects.visible_to(user),
+        targets=ChainTarget.objects.visible_to(user),
+    )
+    content = chain_brief(chain, figures, five_lists(user, chain), _counts(user, chain))
+    response = HttpResponse(write_docx(content, look=BRIEF), content_type=DOCX_TYPE)
+    filename = f"{chain.scope_name}{chain.name}产业链简报-{timezone.localdate():%Y%m%d}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def lists_export(request, pk: int):
+    """The 五清单 of the chain, or of ``?link=`` (with the links under it), as one workbook;
+    ``?list=`` one list alone."""
+    chain = _get_chain(request, pk)
+    link = _selected_link(request, chain)
+    only = request.GET.get("list") or None
+    if only is not None and only not in LISTS:
+        raise Http404("未知的清单。")
+    whose = f"{chain.name}产业链" + (f"·{link.name}" if link else "")
+    content = five_lists_xlsx(five_lists(request.user, chain, link), title=whose, only=only)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = f"{whose}{LISTS[only] if only else '五清单'}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 # ---------------------------------------------------------------- links
@@ -364,9 +419,12 @@ def place(request, pk: int, kind: str):
                     user=request.user, link=link, project=data["project"], task=data["task"]
                 )
                 done = f"已将项目“{data['project'].name}”列入“{link.name}”项目清单（{placed.get_task_display()}）。"
-            else:
+            elif kind == "target":
                 services.target_place(user=request.user, link=link, target=data["target"])
                 done = f"已将目标企业“{data['target']}”列入“{link.name}”招商清单。"
+            else:
+                services.policy_place(user=request.user, link=link, policy=data["policy"])
+                done = f"已将政策“{data['policy']}”列入“{link.name}”政策清单。"
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from kaifaqu.chains import services
-from kaifaqu.chains.models import ChainLink, IndustryChain
+from kaifaqu.chains.models import ChainLink, IndustryChain, Policy
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.investment.models import Target
 from kaifaqu.projects.models import Project
+from kaifaqu.regions.models import Region
 from kaifaqu.zones.models import Zone
 
 # (链段, 环节, 现状, [(企业, 产品)], [项目名称])
@@ -72,4 +73,41 @@ def demo_chains(*, admin) -> int:
         if status == "missing":  # the 招商清单: targets of the zone whose industry says hydrogen
             for target in Target.objects.filter(zone=zone, name__contains="氢")[:3]:
                 services.target_place(user=admin, link=link, target=target)
+    _demo_policies(admin=admin, zone=zone, chain=chain)
     return chain.links.count()
+
+
+# (政策名称, 发文单位, 文号, 发布日期, 发布范围: "zone" 或行政区划代码, 服务环节). Made-up documents in
+# the offices' way of naming them; one has no date yet (待补录), as old policies arrive.
+POLICIES = (
+    ("孝义市氢能产业发展规划（2023—2030年）", "孝义市人民政府", "孝政发〔2023〕8号", "2023-06-12", "zone", None),
+    (
+        "孝义经济技术开发区支持氢能重卡推广应用若干措施",
+        "孝义经济技术开发区管委会",
+        "",
+        None,
+        "zone",
+        ["氢能重卡与交通应用"],
+    ),
+    ("吕梁市加快氢能产业发展的实施意见", "吕梁市人民政府办公室", "吕政办发〔2024〕15号", "2024-03-20", "141100", None),
+)
+
+
+def _demo_policies(*, admin, zone, chain) -> None:
+    import datetime
+
+    links = list(chain.links.all())
+    for title, issuer, number, issued, owner, served in POLICIES:
+        where = {"zone": zone} if owner == "zone" else {"region": Region.objects.get(code=owner)}
+        services.policy_save(
+            user=admin,
+            policy=Policy(),
+            fields={
+                "title": title,
+                "issuer": issuer,
+                "number": number,
+                "issued_on": datetime.date.fromisoformat(issued) if issued else None,
+                **where,
+            },
+            links=[link for link in links if served is None or link.name in served],
+        )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kaifaqu.campaigns.models import Campaign
 from kaifaqu.campaigns.services import BATCH_RULES, campaign_create, campaign_entry_add, entry_problems
-from kaifaqu.chains.models import IndustryChain
+from kaifaqu.chains.models import BountyBoard, IndustryChain
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.services import enterprise_create
@@ -35,6 +35,7 @@ from kaifaqu.zones.models import Membership, Park, Unit, Zone
 from kaifaqu.zones.services import membership_set, park_create, unit_for_region, zone_create
 
 from . import data
+from .bounties import demo_bounties
 from .chains import demo_chains
 from .dates import DemoCalendar
 from .indicators import demo_indicators
@@ -151,11 +152,13 @@ def demo_load(*, force: bool = False, today: datetime.date | None = None) -> Dem
         _member(_user(username, display), unit, role_codes, zones, enterprises, title=LEADERSHIP.get(username, ""))
     demo_investment(admin=admin, today=today)  # after the users: the 班子 and 招商专员 are zone members
     demo_chains(admin=admin)  # after 招商: its targets go on the missing links
+    demo_bounties(admin=admin, today=today)  # after the chains: a bounty serves a link
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
 
 
 def _wipe() -> None:
-    Membership.objects.all().delete()  # first: a membership protects its unit
+    BountyBoard.objects.all().delete()  # first: a claim protects its unit and its claimant
+    Membership.objects.all().delete()  # a membership protects its unit
     Campaign.objects.all().delete()  # an entry protects its project
     IndustryChain.objects.all().delete()  # a chain protects its region
     IndicatorReport.objects.all().delete()  # 全市 figures protect their region

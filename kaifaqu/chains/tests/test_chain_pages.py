@@ -133,7 +133,7 @@ def test_a_links_five_lists_show_what_was_placed_on_it(hydrogen, xiaoyi, xiaoyi_
         "加氢站用地指标",
     ):
         assert seen in page
-    assert "政策清单将在下一步提供" in page
+    assert "暂无政策" in page
     assert "企业 1 · 项目 1 · 目标 1" in page
     assert "延链项目1个" in page
 

@@ -21,8 +21,9 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kaifaqu.campaigns.models import Campaign, CampaignEntry
+from kaifaqu.chains import bounty_services
 from kaifaqu.chains import services as chain_services
-from kaifaqu.chains.models import ChainLink, IndustryChain
+from kaifaqu.chains.models import Bounty, BountyBoard, ChainLink, IndustryChain, Policy
 from kaifaqu.conftest import make_user
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.services import enterprise_create
@@ -113,6 +114,26 @@ TARGETS = {
     "chains:link_edit": "chain_link",
     "chains:link_delete": "chain_link",
     "chains:place": "chain_link",
+    "chains:bounty_board": "bounty_board",
+    "chains:bounty_board_edit": "bounty_board",
+    "chains:bounty_publish": "bounty_board",
+    "chains:bounty_close": "bounty_board",
+    "chains:bounty_add": "bounty_board",
+    "chains:bounty_xlsx": "bounty_board",
+    "chains:bounty_docx": "bounty_board",
+    "chains:bounty_delete": "bounty",
+    "chains:bounty_claim_create": "bounty",
+    "chains:bounty_claim": "bounty_claim",
+    "chains:bounty_progress": "bounty_claim",
+    "chains:bounty_verify": "bounty_claim",
+    "chains:bounty_claim_evidence": "bounty_claim",
+    "chains:bounty_progress_evidence": "bounty_progress",
+    "chains:edit": "chain",
+    "chains:lists_export": "chain",
+    "chains:brief": "chain",
+    "chains:policy_edit": "policy",
+    "chains:policy_delete": "policy",
+    "chains:policy_file": "policy",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
 OTHER_KWARGS = {
@@ -277,6 +298,10 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密平台甲",
             "保密产业链乙丑",
             "保密环节丙寅",
+            "保密榜单庚午",
+            "保密榜题辛未",
+            "保密团队壬申",
+            "保密进展癸酉",
             "987,654",
             "孝义经济技术开发区",
         },
@@ -320,15 +345,51 @@ def _hidden_investment(xiaoyi, admin_user, project) -> dict:
     chain_services.project_place(user=admin_user, link=link, project=project)
     chain_services.enterprise_place(user=admin_user, link=link, enterprise=project.enterprise, product="保密产品")
     chain_services.target_place(user=admin_user, link=link, target=target)
+    policy = chain_services.policy_save(
+        user=admin_user,
+        policy=Policy(),
+        fields={"title": "保密政策丁卯", "issuer": "保密发文单位", "zone": xiaoyi},
+        links=[link],
+        upload=ContentFile(b"%PDF-1.4 secret", name="保密政策.pdf"),
+    )
     return {
         "chain": chain,
         "chain_link": link,
+        **_hidden_bounties(xiaoyi, admin_user, project, link),
+        "policy": policy,
         "target_industry": industry,
         "target": target,
         "activity": activity,
         "activity_file": photo,
         "platform": platform,
     }
+
+
+def _hidden_bounties(xiaoyi, admin_user, project, link) -> dict:
+    """孝义's 揭榜挂帅 board: a bounty on the hidden project, claimed, with a progress report and its evidence."""
+    board = bounty_services.board_save(
+        user=admin_user,
+        board=BountyBoard(),
+        fields={"title": "保密榜单庚午", "zone": xiaoyi, "deadline": TODAY + datetime.timedelta(days=30)},
+    )
+    bounty = bounty_services.bounty_save(
+        user=admin_user,
+        bounty=Bounty(board=board),
+        fields={"kind": "project", "title": "保密榜题辛未", "project": project, "link": link, "goal": 777777},
+    )
+    bounty_services.board_publish(user=admin_user, board=board)
+    claim = bounty_services.claim_create(
+        user=admin_user, bounty=bounty, unit=Unit.objects.get(zone=xiaoyi), team="保密团队壬申"
+    )
+    progress = bounty_services.progress_report(
+        user=admin_user,
+        claim=claim,
+        reported_on=TODAY,
+        value=1,
+        note="保密进展癸酉",
+        upload=ContentFile(b"%PDF-1.4 secret", name="secret.pdf"),
+    )
+    return {"bounty_board": board, "bounty": bounty, "bounty_claim": claim, "bounty_progress": progress}
 
 
 @pytest.fixture(params=["other-zone", "other-city", "other-enterprise"])
