@@ -15,21 +15,20 @@ from django.views.decorators.http import require_POST
 
 from kaifaqu.audit import trail
 from kaifaqu.core.export import DOCX_TYPE, XLSX_TYPE
-from kaifaqu.core.rights import can, ensure, restrict
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import get_visible_or_404, scope_for
 from kaifaqu.core.views import add_service_errors
 from kaifaqu.investment.models import Target
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.reports.docx import write_docx
 from kaifaqu.reports.xlsx import write_report_xlsx
-from kaifaqu.zones.models import Zone
-from kaifaqu.zones.selectors import office_region
 
 from . import bounty_services as services
 from .bounty_forms import BoardEditForm, BoardForm, BountyForm, ClaimForm, ProgressForm, VerifyForm
 from .bounty_report import board_report
 from .bounty_rights import may_see_evidence
 from .bounty_selectors import board_view, bounty_standings, with_related
+from .forms import owner_choices
 from .models import Bounty, BountyBoard, BountyClaim, BountyProgress, ChainLink
 
 STATUS_CSS = {"draft": "text-bg-secondary", "published": "text-bg-success", "closed": "text-bg-dark"}
@@ -48,11 +47,7 @@ def _nav() -> dict:
 
 
 def _board_form(request, data=None) -> BoardForm:
-    zones = restrict(request.user, "zone.change", Zone.objects.all()).order_by("region_id", "name")
-    region = office_region(request.user)
-    if region is not None and not can(request.user, "bounty.change", BountyBoard(region=region)):
-        region = None
-    return BoardForm(data, zones=zones, region=region)
+    return BoardForm(data, **owner_choices(request.user, "bounty.change", BountyBoard))
 
 
 @login_required

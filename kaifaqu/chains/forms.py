@@ -9,6 +9,20 @@ from kaifaqu.core.forms import StyledFormMixin
 from .models import ChainLink, Task
 
 
+def owner_choices(user, right: str, model) -> dict:
+    """What an ``OwnerScopeMixin`` form offers the user: the zones it keeps, and its office's region
+    when ``right`` lets it keep a ``model`` record of that region."""
+    from kaifaqu.core.rights import can, restrict
+    from kaifaqu.zones.models import Zone
+    from kaifaqu.zones.selectors import office_region
+
+    zones = restrict(user, "zone.change", Zone.objects.all()).order_by("region_id", "name")
+    region = office_region(user)
+    if region is not None and not can(user, right, model(region=region)):
+        region = None
+    return {"zones": zones, "region": region}
+
+
 class OwnerScopeMixin:
     """The ``scope`` choice of a record owned by a zone or an office's region (a chain, a policy):
     the zones the user keeps, and the user's own office region when it may keep that."""

@@ -26,6 +26,15 @@ def zone_or_region_filter(scope) -> models.Q | None:
     return models.Q(zone_id__in=sorted(scope.zone_ids)) | models.Q(zone__isnull=True, region_id__in=sorted(codes))
 
 
+class OwnedByZoneOrRegion:
+    """A record owned by a zone, or by an office's region when ``zone`` is empty (a chain, a
+    policy, a 榜单); offices and pages name it by its owner."""
+
+    @property
+    def scope_name(self) -> str:
+        return self.zone.name if self.zone_id else self.region.name
+
+
 class ChainQuerySet(models.QuerySet):
     def visible_to(self, user) -> ChainQuerySet:
         """See ``zone_or_region_filter``; an enterprise sees the chains it sits on."""
@@ -40,7 +49,7 @@ class ChainQuerySet(models.QuerySet):
         return self.none() if owned is None else self.filter(owned)
 
 
-class IndustryChain(TimeStampedModel):
+class IndustryChain(OwnedByZoneOrRegion, TimeStampedModel):
     """产业链 (孝义's 氢能, 灵石's 煤化工, 铝系循环)."""
 
     name = models.CharField("产业链名称", max_length=50)
@@ -82,10 +91,6 @@ class IndustryChain(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def scope_name(self) -> str:
-        return self.zone.name if self.zone_id else self.region.name
 
 
 class Task(models.TextChoices):
@@ -257,7 +262,7 @@ def policy_file_path(instance: Policy, filename: str) -> str:
     return f"policies/{instance.pk or 'new'}/{filename}"
 
 
-class Policy(TimeStampedModel):
+class Policy(OwnedByZoneOrRegion, TimeStampedModel):
     """政策: a policy document of a zone, a city or the province, serving chain links (the 政策清单).
     Offices list old policies by title and issuer: the date and the file may come later (待补录)."""
 
@@ -288,10 +293,6 @@ class Policy(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def scope_name(self) -> str:
-        return self.zone.name if self.zone_id else self.region.name
 
 
 class ChainPolicyQuerySet(models.QuerySet):
@@ -337,7 +338,7 @@ class BountyBoardQuerySet(models.QuerySet):
         return self.none() if owned is None else self.filter(owned)
 
 
-class BountyBoard(TimeStampedModel):
+class BountyBoard(OwnedByZoneOrRegion, TimeStampedModel):
     """榜单: the key targets an office publishes for 揭榜挂帅, with a deadline and a reward note."""
 
     class Status(models.TextChoices):
@@ -375,10 +376,6 @@ class BountyBoard(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def scope_name(self) -> str:
-        return self.zone.name if self.zone_id else self.region.name
 
 
 class BountyQuerySet(models.QuerySet):

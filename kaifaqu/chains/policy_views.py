@@ -15,16 +15,14 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from kaifaqu.core.export import export_response
-from kaifaqu.core.rights import can, ensure, restrict
+from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.tables import Column
 from kaifaqu.core.views import FilteredListView, add_service_errors
-from kaifaqu.zones.models import Zone
-from kaifaqu.zones.selectors import office_region
 
 from . import services
 from .export import UNDATED
-from .forms import PolicyForm
+from .forms import PolicyForm, owner_choices
 from .models import ChainLink, ChainPolicy, IndustryChain, Policy
 
 
@@ -141,16 +139,11 @@ def _links(user):
 
 
 def _form(request, *, policy: Policy | None = None, data=None, files=None, initial=None) -> PolicyForm:
-    zones = restrict(request.user, "zone.change", Zone.objects.all()).order_by("region_id", "name")
-    region = office_region(request.user)
-    if region is not None and not can(request.user, "policy.change", Policy(region=region)):
-        region = None
     return PolicyForm(
         data,
         files,
         initial=initial,
-        zones=zones,
-        region=region,
+        **owner_choices(request.user, "policy.change", Policy),
         links=_links(request.user),
         scope_required=policy is None,
     )

@@ -24,13 +24,11 @@ from kaifaqu.investment.models import Target
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.regions.models import Region
 from kaifaqu.reports.docx import BRIEF, write_docx
-from kaifaqu.zones.models import Zone
-from kaifaqu.zones.selectors import office_region
 
 from . import services
 from .brief import chain_brief
 from .export import LISTS, five_lists_xlsx
-from .forms import PLACE_FORMS, ChainEditForm, ChainForm, LinkForm
+from .forms import PLACE_FORMS, ChainEditForm, ChainForm, LinkForm, owner_choices
 from .models import ChainEnterprise, ChainLink, ChainPolicy, ChainProject, ChainTarget, IndustryChain, Policy
 from .rights import RECORD_RIGHTS
 from .selectors import chain_figures, chain_map, five_lists, policies_for_chain
@@ -48,11 +46,7 @@ PLACED_MODELS = {"enterprise": ChainEnterprise, "project": ChainProject, "target
 
 
 def _chain_form(request, data=None) -> ChainForm:
-    zones = restrict(request.user, "zone.change", Zone.objects.all()).order_by("region_id", "name")
-    region = office_region(request.user)
-    if region is not None and not can(request.user, "chain.change", IndustryChain(region=region)):
-        region = None
-    return ChainForm(data, zones=zones, region=region)
+    return ChainForm(data, **owner_choices(request.user, "chain.change", IndustryChain))
 
 
 @login_required
