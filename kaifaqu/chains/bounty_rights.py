@@ -16,15 +16,6 @@ from .models import BountyBoard, BountyClaim
 from .rights import may_keep
 
 
-def board_covers(board: BountyBoard, zone) -> bool:
-    """Is ``zone`` one of the board's: the board's own zone, or a zone in its region?"""
-    if zone is None:
-        return False
-    if board.zone_id is not None:
-        return board.zone_id == zone.pk
-    return zone.region_id.startswith(board.region.scope_prefix)
-
-
 def _change_refusal(user, board: BountyBoard | None = None, **context) -> str:
     if board is None:
         return "您没有发布揭榜挂帅榜单的权限（需有“维护园区与年度分类”权限）。"
@@ -73,7 +64,7 @@ def may_claim(user, board: BountyBoard | None = None, unit=None, **context) -> b
         from kaifaqu.zones.models import Unit
 
         unit = Unit.objects.select_related("zone").filter(pk=scope.unit_id).first()
-    if unit is None or unit.kind != "zone" or not board_covers(board, unit.zone):
+    if unit is None or unit.kind != "zone" or not board.covers(unit.zone):
         return False
     if not scope.everything and scope.unit_id != unit.pk:
         return False

@@ -17,7 +17,6 @@ from kaifaqu.core.uploads import validate_upload
 from kaifaqu.core.validation import ErrorBag, full_clean_into
 from kaifaqu.projects.models import local_today
 
-from .bounty_rights import board_covers
 from .models import Bounty, BountyBoard, BountyClaim, BountyProgress
 
 EVIDENCE_KINDS = ("pdf", "docx", "xlsx", "xls", "jpg", "jpeg", "png")
@@ -109,23 +108,14 @@ def _check_bounty(bounty: Bounty, bag: ErrorBag) -> None:
     if kind == Bounty.Kind.TARGET and bounty.target is None:
         bag.add("target", "“目标企业签约”的榜须选择目标企业。")
     for name, record in (("project", bounty.project), ("target", bounty.target)):
-        if record is not None and not board_covers(board, record.zone):
+        if record is not None and not board.covers(record.zone):
             bag.add(name, f"“{record}”不在榜单的范围（{board.scope_name}）内。")
     if kind == Bounty.Kind.AMOUNT and (bounty.period_start is None or bounty.period_end is None):
         bag.add("period_start", "“招引投资额”的榜须填写考核期的起止日期。")
     if bounty.period_start and bounty.period_end and bounty.period_start > bounty.period_end:
         bag.add("period_end", "考核期止不能早于考核期起。")
-    if bounty.link is not None and not _link_in_scope(bounty.link, board):
+    if bounty.link is not None and not board.overlaps(bounty.link.chain):
         bag.add("link", f"环节“{bounty.link}”所在的产业链不在榜单的范围（{board.scope_name}）内。")
-
-
-def _link_in_scope(link, board: BountyBoard) -> bool:
-    chain = link.chain
-    if chain.zone_id is not None:
-        return board_covers(board, chain.zone)
-    return chain.region_id.startswith(board.region.scope_prefix) or board.region_id.startswith(
-        chain.region.scope_prefix
-    )
 
 
 @transaction.atomic

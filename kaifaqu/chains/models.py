@@ -34,6 +34,24 @@ class OwnedByZoneOrRegion:
     def scope_name(self) -> str:
         return self.zone.name if self.zone_id else self.region.name
 
+    def covers(self, zone) -> bool:
+        """Is ``zone`` this record's own zone or, for an office's record, a zone within its region?"""
+        if zone is None:
+            return False
+        if self.zone_id is not None:
+            return self.zone_id == zone.pk
+        return zone.region_id.startswith(self.region.scope_prefix)
+
+    def overlaps(self, other: OwnedByZoneOrRegion) -> bool:
+        """Does one's ground hold the other's (a city's policy and a zone's chain in the city, a zone's
+        榜单 and its city's chain)?"""
+        if self.zone_id is not None:
+            return other.covers(self.zone)
+        if other.zone_id is not None:
+            return self.covers(other.zone)
+        inner, outer = sorted((self.region, other.region), key=lambda region: -len(region.scope_prefix))
+        return inner.code.startswith(outer.scope_prefix)
+
 
 class ChainQuerySet(models.QuerySet):
     def visible_to(self, user) -> ChainQuerySet:

@@ -31,6 +31,9 @@ def _save(*, user, instance, fields: dict[str, Any], chain_of) -> Any:
     full_clean_into(instance, bag)
     if isinstance(instance, ChainLink):
         _check_link(instance, bag)
+    elif placed and instance.leader_enterprise is not None and not instance.covers(instance.leader_enterprise.zone):
+        leader = instance.leader_enterprise
+        bag.add("leader_enterprise", f"链主企业“{leader}”不在该产业链的范围（{instance.scope_name}）内。")
     bag.raise_if_any()
     if not placed:
         ensure(user, "chain.change", chain)
@@ -43,13 +46,8 @@ def chain_save(*, user, chain: IndustryChain, fields: dict[str, Any]) -> Industr
     """Register or change a chain. A zone's chain lies in its zone's region; its 链主 is an enterprise
     of the chain's scope."""
     fields = dict(fields)
-    zone = fields.get("zone", chain.zone if chain.zone_id else None)
-    if zone is not None:
-        fields["region"] = zone.region
-    leader = fields.get("leader_enterprise")
-    region = fields.get("region") or (chain.region if chain.region_id else None)
-    if leader is not None and region is not None and not _in_scope(leader.zone, zone, region):
-        raise ValidationError({"leader_enterprise": f"链主企业“{leader}”不在该产业链的范围（{region.name}）内。"})
+    if fields.get("zone") is not None:
+        fields["region"] = fields["zone"].region
     return _save(user=user, instance=chain, fields=fields, chain_of=lambda item: item)
 
 
@@ -81,34 +79,12 @@ def link_delete(*, user, link: ChainLink) -> None:
     link.delete()
 
 
-def _in_scope(record_zone, chain_zone, region) -> bool:
-    """Does a record of ``record_zone`` belong on a chain of ``chain_zone`` (or, for an office's
-    chain, of ``region``)?"""
-    if chain_zone is not None:
-        return record_zone is not None and record_zone.pk == chain_zone.pk
-    return record_zone is not None and record_zone.region_id.startswith(region.scope_prefix)
-
-
-def _overlaps(policy: Policy, chain: IndustryChain) -> bool:
-    """A policy serves a chain when one's ground holds the other's: a city's policy a zone chain of
-    the city, a zone's policy its city's chain, a zone's policy a chain of the same zone."""
-    if policy.zone_id is not None and chain.zone_id is not None:
-        return policy.zone_id == chain.zone_id
-    if policy.zone_id is not None:
-        return _in_scope(policy.zone, None, chain.region)
-    if chain.zone_id is not None:
-        return _in_scope(chain.zone, None, policy.region)
-    inner, outer = sorted((policy.region, chain.region), key=lambda region: -len(region.scope_prefix))
-    return inner.code.startswith(outer.scope_prefix)
-
-
 def _ensure_place(user, link: ChainLink, kind: str, record) -> None:
     if not may_place(user, kind, record):
         ensure(user, RECORD_RIGHTS[kind], record)  # raises with the record rule's own refusal
         raise PermissionDenied("您没有维护该记录的权限。")
     chain = link.chain
-    fits = _overlaps(record, chain) if kind == "policy" else _in_scope(record.zone, chain.zone, chain.region)
-    if not fits:
+    if not (record.overlaps(chain) if kind == "policy" else chain.covers(record.zone)):
         raise ValidationError(f"“{record}”不在{chain.scope_name}{chain.name}产业链的范围内。")
 
 
@@ -194,7 +170,7 @@ def policy_save(*, user, policy: Policy, fields: dict[str, Any], links=None, upl
     full_clean_into(policy, bag, exclude=["file"])
     links = list(links) if links is not None else None
     for link in links or []:
-        if not _overlaps(policy, link.chain):
+        if not policy.overlaps(link.chain):
             bag.add("links", f"环节“{link.chain.name} › {link.name}”不在该政策的范围（{policy.scope_name}）内。")
     if upload is not None:
         try:
