@@ -28,7 +28,7 @@ def board_report(view: BoardView) -> ReportContent:
         facts.append(f"奖励说明：{board.reward_note}")
     sections = [
         Section("一、榜单概况", paragraphs=facts, tables=[_bounty_table(view)]),
-        Section("二、擂台排名（按揭榜人）", tables=[_claimant_table(view)]),
+        Section("二、擂台排名（按揭榜团队）", tables=[_claimant_table(view)]),
         Section("三、各榜揭榜情况", tables=[_standings_table(*pair) for pair in view.bounties]),
     ]
     return ReportContent(title=board.title, subtitle=subtitle, sections=sections)
@@ -56,7 +56,7 @@ def _claimant_table(view: BoardView) -> Table:
         for row in view.claimants
     ]
     headers = ["名次", "揭榜人", "揭榜单位", "团队", "揭榜", "达标", "验收通过", "得分"]
-    return Table("擂台排名（按揭榜人）", headers, rows, note="尚无人揭榜" if not rows else "")
+    return Table("擂台排名（按揭榜团队）", headers, rows, note="尚无人揭榜" if not rows else "")
 
 
 def _standings_table(bounty, standings) -> Table:

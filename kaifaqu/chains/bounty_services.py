@@ -27,7 +27,7 @@ Status = BountyBoard.Status
 
 
 @transaction.atomic
-def board_save(*, user, board: BountyBoard, fields: dict[str, Any]) -> BountyBoard:
+def board_save(*, user, board: BountyBoard, fields: dict[str, Any], today: datetime.date | None = None) -> BountyBoard:
     """Draft a board or change it (until it is closed). A zone's board lies in its zone's region."""
     if board.pk is not None:
         ensure(user, "bounty.change", board)
@@ -35,6 +35,7 @@ def board_save(*, user, board: BountyBoard, fields: dict[str, Any]) -> BountyBoa
     fields = dict(fields)
     if fields.get("zone") is not None:
         fields["region"] = fields["zone"].region
+    deadline_before = board.deadline if board.pk is not None else None
     for name, value in fields.items():
         setattr(board, name, value)
     if board.zone_id is not None or board.region_id is not None:
@@ -43,6 +44,7 @@ def board_save(*, user, board: BountyBoard, fields: dict[str, Any]) -> BountyBoa
         board.created_by = user
     bag = ErrorBag()
     full_clean_into(board, bag, exclude=["created_by"])
+    _check_future(board.deadline, deadline_before, "deadline", "揭榜截止日期", bag, today=today)
     bag.raise_if_any()
     ensure(user, "bounty.change", board)
     return trail.save_recorded(user=user, instance=board)
@@ -73,6 +75,12 @@ def board_close(*, user, board: BountyBoard, today: datetime.date | None = None)
     return trail.save_recorded(user=user, instance=board)
 
 
+def _check_future(day, before, field: str, label: str, bag: ErrorBag, *, today=None) -> None:
+    """A deadline set or moved now lies ahead (one already past and left as it was stands)."""
+    if day is not None and day != before and day < (today or local_today()):
+        bag.add(field, f"{label}（{day:%Y-%m-%d}）已过，请填写今天或以后的日期。")
+
+
 def _refuse_closed(board: BountyBoard) -> None:
     if board.status == Status.CLOSED:
         raise ValidationError(f"榜单“{board.title}”已结束，不能再修改。")
@@ -82,7 +90,7 @@ def _refuse_closed(board: BountyBoard) -> None:
 
 
 @transaction.atomic
-def bounty_save(*, user, bounty: Bounty, fields: dict[str, Any]) -> Bounty:
+def bounty_save(*, user, bounty: Bounty, fields: dict[str, Any], today: datetime.date | None = None) -> Bounty:
     """Add a bounty to a board or change it. A project or target company must be of the board's
     zones; an amount needs its period; the goal defaults to the project's total investment."""
     board = bounty.board
@@ -90,6 +98,7 @@ def bounty_save(*, user, bounty: Bounty, fields: dict[str, Any]) -> Bounty:
     _refuse_closed(board)
     if bounty.pk is not None and bounty.claims.exists() and "goal" in fields and fields["goal"] != bounty.goal:
         raise ValidationError({"goal": "已有人揭榜，目标值不能再修改。"})
+    deadline_before = bounty.deadline if bounty.pk is not None else None
     for name, value in fields.items():
         setattr(bounty, name, value)
     if bounty.goal is None and bounty.project is not None and bounty.project.total_investment:
@@ -97,6 +106,7 @@ def bounty_save(*, user, bounty: Bounty, fields: dict[str, Any]) -> Bounty:
     bag = ErrorBag()
     full_clean_into(bounty, bag)
     _check_bounty(bounty, bag)
+    _check_future(bounty.deadline, deadline_before, "deadline", "完成时限", bag, today=today)
     bag.raise_if_any()
     return trail.save_recorded(user=user, instance=bounty)
 
@@ -143,6 +153,8 @@ def claim_create(
         raise ValidationError(f"榜单“{board.title}”已结束，不能揭榜。")
     if today > board.deadline:
         raise ValidationError(f"已过揭榜截止日期（{board.deadline:%Y-%m-%d}），不能揭榜。")
+    if bounty.deadline is not None and today > bounty.deadline:
+        raise ValidationError(f"“{bounty.title}”的完成时限（{bounty.deadline:%Y-%m-%d}）已过，不能揭榜。")
     unit = unit or _own_unit(user)
     ensure(user, "bounty.claim", board, unit=unit)
     if user is None:
@@ -189,6 +201,7 @@ def progress_report(
         raise ValidationError(f"榜单“{board.title}”{board.get_status_display()}，不能再报告进展。")
     bag = ErrorBag()
     _check_report(claim, reported_on, value, bag)
+    _check_not_lower(claim, reported_on, value, note, bag)
     progress = BountyProgress(
         claim=claim, reported_on=reported_on, value=value, note=note.strip(), reported_by=user if user else None
     )
@@ -214,6 +227,18 @@ def _check_report(claim: BountyClaim, reported_on, value, bag: ErrorBag) -> None
         bag.add("value", "累计完成（万元）不能为负数。")
 
 
+def _check_not_lower(claim: BountyClaim, reported_on, value, note: str, bag: ErrorBag) -> None:
+    """Progress is cumulative: a figure below the last one reported is a correction, and says why."""
+    if reported_on is None or value is None or note.strip():
+        return
+    last = claim.progress.filter(reported_on__lte=reported_on).order_by("-reported_on", "-id").first()
+    if last is not None and value < last.value:
+        bag.add(
+            "value",
+            f"累计完成少于{last.reported_on:%Y-%m-%d}报告的{last.value:,}万元：进展按累计填报，如为更正请在说明中写明原因。",
+        )
+
+
 def _attach(record, upload, bag: ErrorBag) -> None:
     if upload is None:
         return
@@ -230,7 +255,12 @@ def _update_claim(user, claim: BountyClaim) -> None:
     reports = list(claim.progress.order_by("reported_on", "id"))
     claim.reached = reports[-1].value if reports else Decimal("0")
     goal = claim.bounty.goal
-    claim.completed_on = next((item.reported_on for item in reports if item.value >= goal), None)
+    # Completed from the first report of the last run at or above the goal: a correction below it undoes it.
+    claim.completed_on = None
+    for item in reversed(reports):
+        if item.value < goal:
+            break
+        claim.completed_on = item.reported_on
     trail.save_recorded(user=user, instance=claim)
 
 

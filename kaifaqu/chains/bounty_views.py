@@ -276,6 +276,11 @@ def _claim_page(request, claim: BountyClaim, *, progress_form=None, verify_form=
         not claim.verified and board.status == BountyBoard.Status.PUBLISHED and can(user, "bounty.report", claim)
     )
     may_verify = not claim.verified and board.status != BountyBoard.Status.DRAFT and can(user, "bounty.verify", claim)
+    for sent, shown in ((progress_form, may_report), (verify_form, may_verify)):
+        if sent is not None and sent.errors and not shown:  # e.g. a tab left open while it was verified
+            for errors in sent.errors.values():
+                for error in errors:
+                    messages.error(request, error)
     rivals = with_related(BountyClaim.objects.filter(bounty=claim.bounty))
     return render(
         request,

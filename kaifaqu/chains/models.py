@@ -12,45 +12,7 @@ from django.db import models
 
 from kaifaqu.core.models import TimeStampedModel
 from kaifaqu.core.scoping import ScopedQuerySet, scope_for
-
-
-def zone_or_region_filter(scope) -> models.Q | None:
-    """Records owned by a zone or by an office's region (chains, policies): a zone's own and those of
-    its city and province; an office's those of its zones and its own. None: nothing."""
-    from kaifaqu.regions.selectors import regions_holding
-    from kaifaqu.zones.models import Zone
-
-    codes = regions_holding(Zone.objects.filter(pk__in=scope.zone_ids).values_list("region__code", flat=True))
-    if not codes:
-        return None
-    return models.Q(zone_id__in=sorted(scope.zone_ids)) | models.Q(zone__isnull=True, region_id__in=sorted(codes))
-
-
-class OwnedByZoneOrRegion:
-    """A record owned by a zone, or by an office's region when ``zone`` is empty (a chain, a
-    policy, a 榜单); offices and pages name it by its owner."""
-
-    @property
-    def scope_name(self) -> str:
-        return self.zone.name if self.zone_id else self.region.name
-
-    def covers(self, zone) -> bool:
-        """Is ``zone`` this record's own zone or, for an office's record, a zone within its region?"""
-        if zone is None:
-            return False
-        if self.zone_id is not None:
-            return self.zone_id == zone.pk
-        return zone.region_id.startswith(self.region.scope_prefix)
-
-    def overlaps(self, other: OwnedByZoneOrRegion) -> bool:
-        """Does one's ground hold the other's (a city's policy and a zone's chain in the city, a zone's
-        榜单 and its city's chain)?"""
-        if self.zone_id is not None:
-            return other.covers(self.zone)
-        if other.zone_id is not None:
-            return self.covers(other.zone)
-        inner, outer = sorted((self.region, other.region), key=lambda region: -len(region.scope_prefix))
-        return inner.code.startswith(outer.scope_prefix)
+from kaifaqu.zones.ownership import OwnedByZoneOrRegion, zone_or_region_filter
 
 
 class ChainQuerySet(models.QuerySet):
@@ -103,7 +65,10 @@ class IndustryChain(OwnedByZoneOrRegion, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["zone", "name"], name="chain_unique_in_zone"),
             models.UniqueConstraint(
-                fields=["region", "name"], condition=models.Q(zone__isnull=True), name="chain_unique_in_region"
+                fields=["region", "name"],
+                condition=models.Q(zone__isnull=True),
+                name="chain_unique_in_region",
+                violation_error_message="该市（省）已有同名的产业链，请换一个产业链名称。",
             ),
         ]
 

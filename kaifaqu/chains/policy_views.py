@@ -24,6 +24,7 @@ from . import services
 from .export import UNDATED
 from .forms import PolicyForm, owner_choices
 from .models import ChainLink, ChainPolicy, IndustryChain, Policy
+from .views import investment_nav
 
 
 def _chains(request):
@@ -105,7 +106,11 @@ class PolicyListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(can_create=can(self.request.user, "policy.change"), export_query=self.request.GET.urlencode())
+        context.update(
+            can_create=can(self.request.user, "policy.change"),
+            export_query=self.request.GET.urlencode(),
+            investment_nav=investment_nav(self.request.user),
+        )
         return context
 
 

@@ -9,8 +9,7 @@ link is changing that record: an enterprise needs 维护企业, a project the pr
 from __future__ import annotations
 
 from kaifaqu.core.rights import can, rule
-from kaifaqu.core.scoping import Perm, scope_for
-from kaifaqu.zones.selectors import office_covers
+from kaifaqu.zones.ownership import may_keep
 
 from .models import IndustryChain, Policy
 
@@ -22,18 +21,6 @@ def _refusal(user, chain: IndustryChain | None = None, **context) -> str:
         f"您没有维护“{chain.scope_name}”{chain.name}产业链的权限"
         "（需为所属开发区或主管部门，并有“维护园区与年度分类”权限）。"
     )
-
-
-def may_keep(user, owned) -> bool:
-    """May the user keep a record owned by a zone or an office's region (a chain, a policy)?"""
-    if user is None:
-        return True  # the command line, run by the operator
-    scope = scope_for(user)
-    if owned is None or scope.everything:
-        return scope.can_anywhere(Perm.ZONE_CHANGE)
-    if owned.zone_id is not None:
-        return scope.can(Perm.ZONE_CHANGE, owned.zone_id)
-    return Perm.ZONE_CHANGE in scope.permissions and office_covers(user, owned.region) and scope.unit_id is not None
 
 
 @rule("chain.change", refusal=_refusal)

@@ -15,6 +15,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from kaifaqu.core.money import format_wan, format_yi
 from kaifaqu.core.tables import choice_rank
+from kaifaqu.investment.models import Target
 from kaifaqu.projects.models import Stage
 from kaifaqu.projects.selectors import Bucket
 
@@ -88,7 +89,9 @@ def chain_figures(
         figures.projects_by_task[Task(row["task"]).label].add(row["n"], row["investment"])
     missing = ChainLink.Status.MISSING
     figures.leads_for_missing_links = placed.filter(link__status=missing, project__stage__in=LEAD_STAGES).count()
-    figures.targets_for_missing_links = targets.filter(link__chain=chain, link__status=missing).count()
+    # Companies still sought (not 放弃), each once however many missing links list it.
+    sought = targets.filter(link__chain=chain, link__status=missing).exclude(target__status=Target.Status.DROPPED)
+    figures.targets_for_missing_links = sought.values("target_id").distinct().count()
     return figures
 
 
@@ -136,7 +139,7 @@ def chain_map(chain: IndustryChain, links: list[ChainLink], counts: dict[int, di
             "enterprises": enterprises,
             "projects": count.get("projects", 0),
             "targets": count.get("targets", 0),
-            "symbolSize": 10 + min(enterprises, 16) * 2,
+            "symbolSize": round(10 + min(enterprises, 16) ** 0.5 * 6),  # 1 → 16, 4 → 22, 16 and more → 34
             "itemStyle": {"color": STATUS_COLOURS[link.status], "borderColor": STATUS_COLOURS[link.status]},
             "children": [node(child) for child in children.get(link.pk, [])],
         }
@@ -187,6 +190,15 @@ class FiveLists:
     targets: list[ChainTarget]
     leads: list[ChainProject]
     requests: list
+
+    # The headings count companies, not rows: an enterprise on three links is one enterprise.
+    @property
+    def enterprise_count(self) -> int:
+        return len({placed.enterprise_id for placed in self.enterprises})
+
+    @property
+    def target_count(self) -> int:
+        return len({placed.target_id for placed in self.targets})
 
 
 def link_with_descendants(chain: IndustryChain, link: ChainLink) -> list[int]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kaifaqu.audit import trail
 from kaifaqu.core.rights import ensure
@@ -94,7 +95,8 @@ def enterprise_place(*, user, link: ChainLink, enterprise, product: str = "") ->
     _ensure_place(user, link, "enterprise", enterprise)
     placed = ChainEnterprise.objects.filter(link=link, enterprise=enterprise).first()
     placed = placed or ChainEnterprise(link=link, enterprise=enterprise)
-    placed.product = product.strip()
+    if product.strip() or placed.pk is None:  # placed again with no product: the one given before stays
+        placed.product = product.strip()
     trail.save_recorded(user=user, instance=placed)
     return placed
 
@@ -168,6 +170,8 @@ def policy_save(*, user, policy: Policy, fields: dict[str, Any], links=None, upl
     ensure(user, "policy.change", policy)
     bag = ErrorBag()
     full_clean_into(policy, bag, exclude=["file"])
+    if policy.issued_on is not None and policy.issued_on > timezone.localdate():
+        bag.add("issued_on", "发布日期不能晚于今天。")
     links = list(links) if links is not None else None
     for link in links or []:
         if not policy.overlaps(link.chain):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kaifaqu.core.export import DOCX_TYPE, XLSX_TYPE
 from kaifaqu.core.rights import can, ensure, restrict
-from kaifaqu.core.scoping import get_visible_or_404
+from kaifaqu.core.scoping import get_visible_or_404, scope_for
 from kaifaqu.core.views import add_service_errors
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.investment.models import Target
@@ -92,6 +92,7 @@ def chain_list(request):
         {
             "groups": [(label, groups[key]) for key, label in SCOPE_GROUPS if groups[key]],
             "count": sum(len(items) for items in groups.values()),
+            "investment_nav": investment_nav(user),
             "form": form,
         },
         status=400 if form is not None and form.is_bound else 200,
@@ -99,6 +100,11 @@ def chain_list(request):
 
 
 # ---------------------------------------------------------------- detail
+
+
+def investment_nav(user) -> bool:
+    """The 招商引资 tabs above the chain pages, for all but enterprise users (招商 is the offices' work)."""
+    return scope_for(user).enterprise_id is None
 
 
 def _in_chain_scope(queryset, chain: IndustryChain):
@@ -132,7 +138,13 @@ def _candidates(user, chain: IndustryChain, kind: str):
 def _place_form(user, chain, link, kind: str, data=None):
     if not can(user, RECORD_RIGHTS[kind]):
         return None
-    candidates = _candidates(user, chain, kind)
+    on_link = {
+        "enterprise": link.enterprises.values("enterprise_id"),
+        "project": link.projects.values("project_id"),
+        "target": link.targets.values("target_id"),
+        "policy": link.policy_places.values("policy_id"),
+    }[kind]
+    candidates = _candidates(user, chain, kind).exclude(pk__in=on_link)  # not what the link already lists
     arguments = {"enterprise": "enterprises", "project": "projects", "target": "targets", "policy": "policies"}
     initial = {"task": link.task} if kind == "project" else None
     return PLACE_FORMS[kind](data, initial=initial, **{arguments[kind]: candidates})
@@ -216,6 +228,7 @@ def _detail(request, chain: IndustryChain, *, link=None, link_form=None, place_f
             "show_link": selected is None or any(link.parent_id == selected.pk for link in links),
             "list_names": LISTS,
             "may_add_policy": can(user, "policy.change"),
+            "investment_nav": investment_nav(user),
             "may_draw": may_draw,
             "link_form": link_form if may_draw else None,
             "place_forms": forms,

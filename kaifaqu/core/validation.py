@@ -213,17 +213,39 @@ def in_our_words(instance: models.Model, error: ValidationError) -> ValidationEr
     if not hasattr(error, "error_dict"):
         return error
     stock = _stock_templates()
-    rewritten = {}
+    rewritten: dict[str, list[ValidationError]] = {}
     for name, errors in error.error_dict.items():
+        if name == NON_FIELD_ERRORS:  # a clash on several fields: said at the field that names the record
+            kept = []
+            for e in errors:
+                if e.code == "unique_together" and e.params:
+                    field, message = _clash(instance, e.params["unique_check"])
+                    rewritten.setdefault(field, []).append(ValidationError(message, code="unique_together"))
+                else:
+                    kept.append(e)
+            if kept:
+                rewritten.setdefault(name, []).extend(kept)
+            continue
         try:
             ours = model_field_messages(instance._meta.get_field(name))
         except FieldDoesNotExist:
             ours = {}
-        rewritten[name] = [
+        rewritten.setdefault(name, []).extend(
             ValidationError(ours[e.code], code=e.code) if e.code in ours and str(e.message) in stock else e
             for e in errors
-        ]
+        )
     return ValidationError(rewritten)
+
+
+def _clash(instance: models.Model, fields: tuple[str, ...]) -> tuple[str, str]:
+    """``(field, message)`` for a record clashing with another on ``fields`` (Django's stock “包含 开发区
+    和 产业链名称 的 产业链 已经存在”): 开发区内已有产业链名称为“氢能”的产业链，请换一个产业链名称。"""
+    labels = [str(instance._meta.get_field(name).verbose_name) for name in fields]
+    last = fields[-1]
+    value = getattr(instance, last, "")
+    within = "、".join(labels[:-1])
+    record = instance._meta.verbose_name
+    return last, f"{within}内已有{labels[-1]}为“{value}”的{record}，请换一个{labels[-1]}。"
 
 
 def check_amounts(instance: models.Model, bag: ErrorBag) -> None:

@@ -2,8 +2,8 @@
 揭榜，完成情况纳入绩效考核，对有积极贡献的给予重奖). 孝义's 招商 staff claim its bounties, two teams
 side by side on the 氢能 amount (擂台比武); the leading team's claim is verified 通过.
 
-The board is 吕梁市's (its region); the demo's 吕梁 logins are read-only, so the operator (admin)
-publishes and verifies on the office's behalf."""
+The board is 吕梁市's (its region): the city office's admin login (admin-lvliang) publishes it and
+verifies the claim."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ USERNAMES = ("invest-xiaoyi", "zone-xiaoyi")
 
 def demo_bounties(*, admin, today: datetime.date) -> int:
     """Publish 吕梁市's board, let 孝义's teams claim and report, verify one claim; returns the claims."""
+    admin = get_user_model().objects.get(username="admin-lvliang")  # the board's office, not the operator
     zone = Zone.objects.get(name=XIAOYI)
     board = services.board_save(
         user=admin,
@@ -49,6 +50,7 @@ def demo_bounties(*, admin, today: datetime.date) -> int:
             "reward_note": "完成情况纳入年度绩效考核；验收通过的，按招引实际到位投资给予揭榜团队重奖。",
             "description": "围绕氢能产业链延链补链，发布重点招引项目榜单，各开发区招商团队揭榜，擂台比武、限时攻坚。",
         },
+        today=today - 60 * DAY,  # drawn up when it was published
     )
     bounties = _bounties(admin, board, zone, today)
     services.board_publish(user=admin, board=board, today=today - 60 * DAY)
@@ -115,7 +117,9 @@ def _bounties(admin, board: BountyBoard, zone: Zone, today: datetime.date) -> di
             "deadline": today + 120 * DAY,
         }
     return {
-        key: services.bounty_save(user=admin, bounty=Bounty(board=board), fields={**fields, "order": order * 10})
+        key: services.bounty_save(
+            user=admin, bounty=Bounty(board=board), fields={**fields, "order": order * 10}, today=today - 60 * DAY
+        )
         for order, (key, fields) in enumerate(specs.items(), start=1)
     }
 

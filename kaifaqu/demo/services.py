@@ -47,6 +47,7 @@ DEMO_USERS = (
     ("admin", "系统管理员", "superuser", ()),
     ("province-shanxi", "山西省商务厅", ("province", "140000"), (roles.LEADER,)),
     ("city-lvliang", "吕梁市商务局", ("city", "141100"), (roles.LEADER,)),
+    ("admin-lvliang", "吕梁市商务局管理员", ("city", "141100"), (roles.ADMIN,)),
     ("zone-xiaoyi", "孝义经开区项目专员", ("zone", "xiaoyi"), (roles.PROJECT_OFFICER,)),
     ("zone-tunliu", "屯留经开区项目专员", ("zone", "tunliu"), (roles.PROJECT_OFFICER,)),
     ("stats-lvliang", "吕梁市商务局统计员", ("city", "141100"), (roles.STATISTICIAN,)),

@@ -404,3 +404,39 @@ def test_the_tab_sits_next_to_chains(people):
     assert client.login(username="xiaoyi-invest", password=PASSWORD)
     page = client.get(reverse("investment:home")).content.decode()
     assert 'data-testid="bounties-link"' in page and reverse("chains:bounties") in page
+
+
+def test_dates_already_past_and_progress_going_back_are_refused_in_words(people, published):
+    board, bounty = published
+    office = people["office"]
+    with pytest.raises(ValidationError) as caught:
+        _board(office, deadline=TODAY - DAY)
+    assert "揭榜截止日期" in str(caught.value) and "已过" in str(caught.value)
+
+    late = services.bounty_save(
+        user=office,
+        bounty=Bounty(board=board),
+        fields={"kind": Bounty.Kind.PROJECT, "title": "落地一个项目", "goal": Decimal("1000"), "deadline": TODAY},
+    )
+    with pytest.raises(ValidationError, match="完成时限"):
+        services.bounty_save(user=office, bounty=late, fields={"deadline": TODAY - DAY})
+    with pytest.raises(ValidationError, match=r"完成时限（.*）已过，不能揭榜"):
+        _claim(people["xiaoyi_invest"], late, day=TODAY + DAY)
+
+    claim = _claim(people["xiaoyi_invest"], bounty)
+    _report(people["xiaoyi_invest"], claim, TODAY - 10 * DAY, "52000")
+    claim.refresh_from_db()
+    assert claim.completed_on == TODAY - 10 * DAY
+    with pytest.raises(ValidationError, match="进展按累计填报，如为更正请在说明中写明原因"):
+        services.progress_report(
+            user=people["xiaoyi_invest"], claim=claim, reported_on=TODAY - 5 * DAY, value=Decimal("5000")
+        )
+    services.progress_report(
+        user=people["xiaoyi_invest"],
+        claim=claim,
+        reported_on=TODAY - 5 * DAY,
+        value=Decimal("5000"),
+        note="更正：上次误填了签约总额",
+    )
+    claim.refresh_from_db()
+    assert (claim.reached, claim.completed_on) == (Decimal("5000"), None)  # the correction undoes 达标

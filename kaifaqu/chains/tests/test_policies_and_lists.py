@@ -237,3 +237,27 @@ def test_the_chains_one_page_brief(hydrogen, xiaoyi, xiaoyi_staff, xiaoyi_enterp
     rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert rows[1][:4] == ["上游", "氢气制备", "已有", "强链"] and rows[1][5] == "3"
     assert rows[2][1] == "氢气制备 › 焦炉煤气制氢" and rows[2][4] == "1"
+
+
+def test_second_thoughts_are_met_in_words(hydrogen, xiaoyi, xiaoyi_staff, xiaoyi_enterprise, admin_user):
+    chain, links = hydrogen
+    client = client_for(xiaoyi_staff)
+    again = client.post(reverse("chains:list"), {"name": "氢能", "scope": f"zone-{xiaoyi.pk}"})
+    assert again.status_code == 400
+    assert "开发区内已有产业链名称为“氢能”的产业链，请换一个产业链名称。" in again.content.decode()
+
+    future = datetime.date.today() + datetime.timedelta(days=30)
+    with pytest.raises(Exception, match="发布日期不能晚于今天"):
+        services.policy_save(
+            user=admin_user,
+            policy=Policy(),
+            fields={"title": "未来的政策", "issuer": "某单位", "zone": xiaoyi, "issued_on": future},
+        )
+
+    link = links["coke_gas"]
+    services.enterprise_place(user=xiaoyi_staff, link=link, enterprise=xiaoyi_enterprise, product="焦炉煤气制氢")
+    services.enterprise_place(user=xiaoyi_staff, link=link, enterprise=xiaoyi_enterprise)  # placed again, no product
+    assert link.enterprises.get().product == "焦炉煤气制氢"
+    page = client.get(reverse("chains:detail", args=[chain.pk]) + f"?link={link.pk}").content.decode()
+    form = page[page.index('data-testid="place-enterprise"') :]
+    assert f'<option value="{xiaoyi_enterprise.pk}"' not in form[: form.index("</select>")]

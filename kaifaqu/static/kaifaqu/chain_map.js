@@ -20,6 +20,7 @@
     var source = document.getElementById("chain-map-data");
     if (!holder || !source || typeof echarts === "undefined") { return; }
     var data = JSON.parse(source.textContent);
+    var narrow = holder.clientWidth < 600;
     // Room for every leaf's label (set through the CSSOM, which the Content Security Policy allows).
     holder.style.height = Math.max(260, leaves(data) * 30 + 40) + "px";
     // Twice the screen's pixels: sharp when printed on A3 or pasted into a report.
@@ -31,13 +32,16 @@
         type: "tree",
         data: [data],
         orient: "LR",
-        top: 12, bottom: 12, left: 110, right: 170,
+        // A phone keeps less room for the labels either side of the tree.
+        top: 12, bottom: 12, left: narrow ? 70 : 110, right: narrow ? 128 : 170,
         expandAndCollapse: false,
         initialTreeDepth: -1,
         roam: false,
         symbol: "circle",
         lineStyle: { color: "#adb5bd", width: 1.2 },
-        label: { position: "left", verticalAlign: "middle", align: "right", fontSize: 13, color: "#212529" },
+        // Labels on a white ground: a branch's label sits where its parent's line comes in.
+        label: { position: "left", verticalAlign: "middle", align: "right", fontSize: narrow ? 11 : 13,
+          color: "#212529", backgroundColor: "#ffffff", padding: [1, 2] },
         leaves: { label: { position: "right", verticalAlign: "middle", align: "left" } },
         emphasis: { focus: "ancestor" }
       }]

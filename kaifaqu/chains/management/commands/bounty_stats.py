@@ -14,7 +14,7 @@ from kaifaqu.zones.selectors import ZoneNotFound, zone_by_name
 class Command(KaifaquCommand):
     help = (
         "揭榜挂帅：一个开发区或一个市、省的榜单、榜（重点招引目标）、揭榜、达标、验收通过的数量，"
-        "以及按揭榜人的擂台排名。开发区只计本区揭榜的记录。"
+        "以及按揭榜团队的擂台排名。开发区只计本区揭榜的记录。"
     )
 
     def add_arguments(self, parser):
@@ -32,7 +32,7 @@ class Command(KaifaquCommand):
             f"揭榜 {figures.claimed} 次，达标 {figures.completed} 次，验收通过 {figures.verified} 次。"
         )
         if figures.standings:
-            self.stdout.write("擂台排名（按揭榜人）：")
+            self.stdout.write("擂台排名（按揭榜团队）：")
         for row in figures.standings:
             team = f"（{row.team}）" if row.team else ""
             self.stdout.write(
