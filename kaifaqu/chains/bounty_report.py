@@ -7,6 +7,7 @@ from kaifaqu.core.money import format_wan
 from kaifaqu.reports.content import ReportContent, Section, Table
 
 from .bounty_selectors import BoardView
+from .models import BountyBoard
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -15,6 +16,8 @@ def board_report(view: BoardView) -> ReportContent:
     board = view.board
     claims = [item.claim for _bounty, standings in view.bounties for item in standings]
     published = f"{board.published_on:%Y年%-m月%-d日}发布" if board.published_on else "草稿，尚未发布"
+    if board.status == BountyBoard.Status.CLOSED and board.closed_on:
+        published += f"，{board.closed_on:%Y年%-m月%-d日}结束"
     subtitle = f"{board.scope_name} · {published} · 揭榜截止{board.deadline:%Y年%-m月%-d日}"
     summary = (
         f"本榜单共{len(view.bounties)}个榜，揭榜{len(claims)}次，"

@@ -248,7 +248,9 @@ def bounty_claim(request, pk: int):
     bounty = _get_bounty(request, pk)
     form = ClaimForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(error for errors in form.errors.values() for error in errors))
+        for errors in form.errors.values():  # one message each: they end in their own 。
+            for error in errors:
+                messages.error(request, error)
         return redirect("chains:bounty_board", pk=bounty.board_id)
     try:
         claim = services.claim_create(

@@ -142,6 +142,10 @@ def test_a_board_from_publish_to_verified_with_rivals_ranked(people, published):
     assert {"揭榜挂帅榜单", "榜", "揭榜", "揭榜进展"} <= labels
     services.board_close(user=office, board=board)
     assert BountyBoard.objects.get(pk=board.pk).status == BountyBoard.Status.CLOSED
+    from kaifaqu.chains.bounty_report import board_report
+
+    closed = board_report(board_view(BountyBoard.objects.get(pk=board.pk)))
+    assert f"{TODAY:%Y年%-m月%-d日}结束" in closed.subtitle  # the 公示 says the board is over
 
 
 def _standings(bounty):
