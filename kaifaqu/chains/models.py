@@ -11,22 +11,14 @@ from django.conf import settings
 from django.db import models
 
 from kaifaqu.core.models import TimeStampedModel
-from kaifaqu.core.scoping import ScopedQuerySet, scope_for
-from kaifaqu.zones.ownership import OwnedByZoneOrRegion, zone_or_region_filter
+from kaifaqu.core.scoping import ScopedQuerySet
+from kaifaqu.zones.ownership import OwnedByZoneOrRegion, OwnedQuerySet
 
 
-class ChainQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ChainQuerySet:
-        """See ``zone_or_region_filter``; an enterprise sees the chains it sits on."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if scope.enterprise_id is not None:
-            return self.filter(
-                pk__in=ChainEnterprise.objects.filter(enterprise_id=scope.enterprise_id).values("link__chain_id")
-            )
-        owned = zone_or_region_filter(scope)
-        return self.none() if owned is None else self.filter(owned)
+class ChainQuerySet(OwnedQuerySet):
+    def for_enterprise(self, user, enterprise_id: int) -> ChainQuerySet:
+        """An enterprise sees the chains it sits on."""
+        return self.filter(pk__in=ChainEnterprise.objects.filter(enterprise_id=enterprise_id).values("link__chain_id"))
 
 
 class IndustryChain(OwnedByZoneOrRegion, TimeStampedModel):
@@ -229,16 +221,10 @@ class ChainTarget(models.Model):
         return self.link.chain
 
 
-class PolicyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PolicyQuerySet:
-        """Like chains (``zone_or_region_filter``); an enterprise sees the policies serving its chains."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if scope.enterprise_id is not None:
-            return self.filter(links__chain__in=IndustryChain.objects.visible_to(user)).distinct()
-        owned = zone_or_region_filter(scope)
-        return self.none() if owned is None else self.filter(owned)
+class PolicyQuerySet(OwnedQuerySet):
+    def for_enterprise(self, user, enterprise_id: int) -> PolicyQuerySet:
+        """An enterprise sees the policies serving the chains it sits on."""
+        return self.filter(links__chain__in=IndustryChain.objects.visible_to(user)).distinct()
 
 
 def policy_file_path(instance: Policy, filename: str) -> str:
@@ -309,16 +295,8 @@ class ChainPolicy(models.Model):
 # the office verifies (验收) each claim with evidence, and the board ranks the claimants.
 
 
-class BountyBoardQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BountyBoardQuerySet:
-        """Like chains (``zone_or_region_filter``); an enterprise sees no board: 招商 is the offices' work."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if scope.enterprise_id is not None:
-            return self.none()
-        owned = zone_or_region_filter(scope)
-        return self.none() if owned is None else self.filter(owned)
+class BountyBoardQuerySet(OwnedQuerySet):
+    """An enterprise sees no board (the default): 招商 is the offices' work."""
 
 
 class BountyBoard(OwnedByZoneOrRegion, TimeStampedModel):

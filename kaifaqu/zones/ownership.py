@@ -22,6 +22,23 @@ def zone_or_region_filter(scope) -> models.Q | None:
     return models.Q(zone_id__in=sorted(scope.zone_ids)) | models.Q(zone__isnull=True, region_id__in=sorted(codes))
 
 
+class OwnedQuerySet(models.QuerySet):
+    """``visible_to`` for records owned by a zone or a region (``zone_or_region_filter``); what an
+    enterprise user sees is each model's own answer (``for_enterprise``: nothing by default)."""
+
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        if scope.enterprise_id is not None:
+            return self.for_enterprise(user, scope.enterprise_id)
+        owned = zone_or_region_filter(scope)
+        return self.none() if owned is None else self.filter(owned)
+
+    def for_enterprise(self, user, enterprise_id: int):
+        return self.none()
+
+
 class OwnedByZoneOrRegion:
     """A record owned by a zone, or by an office's region when ``zone`` is empty (a chain, a
     policy, a 榜单); offices and pages name it by its owner."""
