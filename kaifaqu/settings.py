@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kaifaqu.campaigns",
     "kaifaqu.investment",
     "kaifaqu.chains",
+    "kaifaqu.evaluation",
     "kaifaqu.dashboard",
     "kaifaqu.reports",
     "kaifaqu.indicators",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("inbox/", include("kaifaqu.notifications.urls")),
     path("dashboard/", include("kaifaqu.dashboard.urls")),
     path("reports/", include("kaifaqu.reports.urls")),
+    path("evaluation/", include("kaifaqu.evaluation.urls")),
     path("api/", include("kaifaqu.api_urls")),
     path("admin/", admin.site.urls),
 ]

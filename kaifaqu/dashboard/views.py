@@ -10,6 +10,7 @@ from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.views import style_filter_form
 from kaifaqu.core.working_year import remember, working_year
+from kaifaqu.evaluation.cards import ranking_cards
 from kaifaqu.investment.cards import investment_card
 from kaifaqu.projects.cards import cohort_card, in_statistics_card
 from kaifaqu.projects.completeness import CompletenessCard, completeness_card
@@ -64,6 +65,7 @@ def dashboard(request):
             **_lifecycle_cards(request, projects, scope, figures),
             "completeness": _completeness(projects, links, year=chosen["year"]),
             "investment": _investment(request, chosen),
+            "ranking_cards": ranking_cards(request.user),
         },
     )
 

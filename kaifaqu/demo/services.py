@@ -18,6 +18,7 @@ from kaifaqu.chains.models import BountyBoard, IndustryChain
 from kaifaqu.enterprises.credit_code import make_credit_code
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.services import enterprise_create
+from kaifaqu.evaluation.models import Scheme
 from kaifaqu.indicators.models import IndicatorReport
 from kaifaqu.projects import lifecycle
 from kaifaqu.projects.models import PlanCategory, Project, Stage, StageChange, local_today
@@ -38,6 +39,7 @@ from . import data
 from .bounties import demo_bounties
 from .chains import demo_chains
 from .dates import DemoCalendar
+from .evaluation import demo_evaluation
 from .indicators import demo_indicators
 from .investment import OTHER_LEADER_USERNAMES, demo_investment
 from .requests import demo_requests
@@ -154,6 +156,7 @@ def demo_load(*, force: bool = False, today: datetime.date | None = None) -> Dem
     demo_investment(admin=admin, today=today)  # after the users: the 班子 and 招商专员 are zone members
     demo_chains(admin=admin)  # after 招商: its targets go on the missing links
     demo_bounties(admin=admin, today=today)  # after the chains: a bounty serves a link
+    demo_evaluation(today=today)  # last: the scheme reads the months, requests and 揭榜 above
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
 
 
@@ -162,6 +165,7 @@ def _wipe() -> None:
     Membership.objects.all().delete()  # a membership protects its unit
     Campaign.objects.all().delete()  # an entry protects its project
     IndustryChain.objects.all().delete()  # a chain protects its region
+    Scheme.objects.all().delete()  # a 考核 scheme protects its region
     IndicatorReport.objects.all().delete()  # 全市 figures protect their region
     ServiceRequest.objects.all().delete()  # requests protect their enterprise and project
     Project.objects.all().delete()

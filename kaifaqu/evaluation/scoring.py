@@ -77,3 +77,22 @@ def total(scores: list[Decimal], *, bonus: list[Decimal] = (), vetoed: bool = Fa
     if vetoed:
         return ZERO
     return points(sum(scores, ZERO) + sum(bonus, ZERO))
+
+
+def parse_bands(text: str) -> list[tuple[Decimal, Decimal]]:
+    """``90:10, 80:8, 60:5`` (full-width ：and ，also) → [(90, 10), (80, 8), (60, 5)]; ValueError says what is wrong."""
+    steps = []
+    for part in text.replace("，", ",").replace("；", ",").replace(";", ",").split(","):
+        part = part.strip().replace("：", ":")
+        if not part:
+            continue
+        threshold, colon, score = part.partition(":")
+        try:
+            steps.append((Decimal(threshold.strip()), Decimal(score.strip())))
+        except ArithmeticError:
+            raise ValueError(f"分档“{part}”应写作“门槛:得分”，如 90:10。") from None
+        if not colon:
+            raise ValueError(f"分档“{part}”应写作“门槛:得分”，如 90:10。")
+    if not steps:
+        raise ValueError("请填写至少一个分档，如：90:10, 80:8, 60:5。")
+    return steps

@@ -56,10 +56,14 @@ class AgencyFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=AgencyItem.Status.choices, label="状态", empty_label="全部状态")
     mine = django_filters.BooleanFilter(method="filter_mine", label="我代办的", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="只看逾期", widget=forms.CheckboxInput)
+    # A 考核 score's trace: the items of one agent due within the period.
+    agent = django_filters.NumberFilter(field_name="agent_id", widget=forms.HiddenInput)
+    due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", widget=forms.HiddenInput)
+    due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", widget=forms.HiddenInput)
 
     class Meta:
         model = AgencyItem
-        fields = ["q", "zone", "approval_type", "status", "mine", "overdue"]
+        fields = ["q", "zone", "approval_type", "status", "mine", "overdue", "agent", "due_from", "due_to"]
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(agent=self.request.user) if value else queryset

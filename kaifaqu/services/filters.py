@@ -35,10 +35,12 @@ class RequestFilter(django_filters.FilterSet):
     # The 驾驶舱's 地市 (a city's code, 141100): its card links here with it.
     city = django_filters.CharFilter(method="filter_city", widget=forms.HiddenInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="只看逾期", widget=forms.CheckboxInput)
+    # A 考核 score's trace names the person whose requests it counted.
+    assignee = django_filters.NumberFilter(field_name="assignee_id", widget=forms.HiddenInput)
 
     class Meta:
         model = ServiceRequest
-        fields = ["q", "zone", "status", "category", "period", "overdue", "city"]
+        fields = ["q", "zone", "status", "category", "period", "overdue", "city", "assignee"]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

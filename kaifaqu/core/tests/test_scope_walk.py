@@ -134,6 +134,26 @@ TARGETS = {
     "chains:policy_edit": "policy",
     "chains:policy_delete": "policy",
     "chains:policy_file": "policy",
+    "evaluation:scheme": "evaluation_scheme",
+    "evaluation:scheme_edit": "evaluation_scheme",
+    "evaluation:item_add": "evaluation_scheme",
+    "evaluation:run_create": "evaluation_scheme",
+    "evaluation:honor_generate": "evaluation_scheme",
+    "evaluation:manual_values": "evaluation_scheme",
+    "evaluation:item_edit": "evaluation_item",
+    "evaluation:item_delete": "evaluation_item",
+    "evaluation:manual_evidence": "evaluation_manual_value",
+    "evaluation:run": "evaluation_run",
+    "evaluation:run_review": "evaluation_run",
+    "evaluation:run_publish": "evaluation_run",
+    "evaluation:run_recompute": "evaluation_run",
+    "evaluation:run_xlsx": "evaluation_run",
+    "evaluation:score_docx": "evaluation_score",
+    "evaluation:honor_list": "evaluation_honor_list",
+    "evaluation:honor_add": "evaluation_honor_list",
+    "evaluation:honor_publish": "evaluation_honor_list",
+    "evaluation:honor_docx": "evaluation_honor_list",
+    "evaluation:honor_remove": "evaluation_honor_entry",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
 OTHER_KWARGS = {
@@ -255,6 +275,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             campaign=campaign, project=project, batch="sign", investment=project.total_investment
         ),
         **investment,
+        **_hidden_evaluation(xiaoyi, admin_user),
         "zone": xiaoyi,
         "park": park_create(user=admin_user, zone=xiaoyi, name="保密园区丙"),
         "enterprise": owner,
@@ -273,6 +294,9 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             result={"errors": [{"row": 2, "column": "项目名称", "value": "保密项目甲", "reason": "x"}]},
         ),
         "secrets": {
+            "保密考核方案甲戌",
+            "保密理由乙亥",
+            "保密说明丙子",
             "保密项目甲",
             "保密企业乙",
             "保密园区丙",
@@ -390,6 +414,46 @@ def _hidden_bounties(xiaoyi, admin_user, project, link) -> dict:
         upload=ContentFile(b"%PDF-1.4 secret", name="secret.pdf"),
     )
     return {"bounty_board": board, "bounty": bounty, "bounty_claim": claim, "bounty_progress": progress}
+
+
+def _hidden_evaluation(xiaoyi, admin_user) -> dict:
+    """孝义's staff 考核: a scheme from the shipped template, a hand-entered value with its evidence,
+    a run with its scores, a 红黑榜 with an entry added by hand."""
+    from kaifaqu.evaluation import periods as evaluation_periods
+    from kaifaqu.evaluation import services as evaluation_services
+    from kaifaqu.evaluation.subjects import scheme_subjects
+    from kaifaqu.evaluation.templates import scheme_fields, template
+
+    data = template("zone_staff")
+    scheme = evaluation_services.scheme_copy(
+        user=admin_user, source=data, fields=scheme_fields(data) | {"name": "保密考核方案甲戌", "zone": xiaoyi}
+    )
+    month = evaluation_periods.last_complete("month", TODAY).key
+    subject = scheme_subjects(scheme)[0]
+    item = scheme.items.get(metric="manual")
+    manual = evaluation_services.manual_value_save(
+        user=admin_user,
+        item=item,
+        period=month,
+        subject_key=subject.key,
+        value=20,
+        note="保密说明丙子",
+        evidence=ContentFile(b"%PDF-1.4 secret", name="secret.pdf"),
+    )
+    run = evaluation_services.run_scheme(user=admin_user, scheme=scheme, period=month)
+    honor_list = evaluation_services.honor_generate(user=admin_user, scheme=scheme, period=month)
+    entry = evaluation_services.honor_add(
+        user=admin_user, honor_list=honor_list, side="red", subject_key=subject.key, reason="保密理由乙亥"
+    )
+    return {
+        "evaluation_scheme": scheme,
+        "evaluation_item": item,
+        "evaluation_manual_value": manual,
+        "evaluation_run": run,
+        "evaluation_score": run.scores.first(),
+        "evaluation_honor_list": honor_list,
+        "evaluation_honor_entry": entry,
+    }
 
 
 @pytest.fixture(params=["other-zone", "other-city", "other-enterprise"])
