@@ -76,15 +76,6 @@ def act(request, action, done: str, **arguments) -> bool:
     return True
 
 
-def exports_module():
-    """The .xlsx/.docx writers (``exports.py``), imported when a download is asked for."""
-    try:
-        from .. import exports
-    except ImportError as exc:
-        raise Http404("导出功能尚未就绪。") from exc
-    return exports
-
-
 def download(request, content: bytes, filename: str, content_type: str) -> HttpResponse:
     trail.record_event(action="export", user=request.user, note=f"导出{filename}")
     response = HttpResponse(content, content_type=content_type)

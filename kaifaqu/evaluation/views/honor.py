@@ -13,11 +13,11 @@ from kaifaqu.core.export import DOCX_TYPE
 from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.views import add_service_errors
 
-from .. import periods, services
+from .. import exports, periods, services
 from ..forms import HonorAddForm, HonorRemoveForm
 from ..models import HonorEntry, HonorList
 from ..subjects import scheme_subjects
-from .common import HONOR_CSS, NOT_FOUND, act, download, exports_module, get_honor_list, nav
+from .common import HONOR_CSS, NOT_FOUND, act, download, get_honor_list, nav
 
 
 def _page(request, honor_list: HonorList, *, add_form=None, removing=None, status: int = 200):
@@ -118,7 +118,7 @@ def honor_publish(request, pk: int):
 @require_GET
 def honor_docx(request, pk: int):
     honor_list = get_honor_list(request, pk)
-    content = exports_module().honor_notice_docx(honor_list)
+    content = exports.honor_notice_docx(honor_list)
     label = periods.parse(honor_list.period, "month").label
     return download(
         request, content, f"{honor_list.scheme.name}{label}{honor_list.get_rules_display()}公示.docx", DOCX_TYPE

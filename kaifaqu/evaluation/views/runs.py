@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from kaifaqu.core.export import DOCX_TYPE, XLSX_TYPE
 from kaifaqu.core.rights import can, ensure
 
-from .. import periods, selectors, services
+from .. import exports, periods, selectors, services
 from ..models import Run, Score
-from .common import NOT_FOUND, RUN_CSS, act, download, exports_module, get_run, nav
+from .common import NOT_FOUND, RUN_CSS, act, download, get_run, nav
 
 
 def run_title(run: Run) -> str:
@@ -103,7 +103,7 @@ def run_recompute(request, pk: int):
 @require_GET
 def run_xlsx(request, pk: int):
     run = get_run(request, pk)
-    content = exports_module().result_workbook(run, list(selectors.visible_scores(request.user, run)))
+    content = exports.result_workbook(run, list(selectors.visible_scores(request.user, run)))
     return download(request, content, f"{run_title(run)}.xlsx", XLSX_TYPE)
 
 
@@ -118,6 +118,6 @@ def score_docx(request, pk: int):
     score = selectors.visible_scores(request.user, run).filter(pk=pk).first()
     if score is None:
         raise Http404(NOT_FOUND)
-    content = exports_module().score_sheet_docx(run, score)
+    content = exports.score_sheet_docx(run, score)
     label = periods.parse(run.period, run.scheme.period).label
     return download(request, content, f"{run.scheme.name}{label}评分表（{score.subject_name}）.docx", DOCX_TYPE)
