@@ -36,7 +36,7 @@ def test_copy_the_city_template_run_publish_and_publish_the_honor_list(office, l
 
     form = page.get_by_test_id("new-scheme")
     form.get_by_label("复制自").select_option(label="市级开发区月度考核（月调度）")
-    form.get_by_label("考核单位").select_option(label="吕梁市（全市/全省）")
+    form.get_by_label("考核单位").select_option(label="吕梁市（全市）")
     form.get_by_label("考核方案名称").fill(NAME)
     form.get_by_role("button", name="新建").click()
     expect(page.get_by_text(f"已新建考核方案“{NAME}”")).to_be_visible()

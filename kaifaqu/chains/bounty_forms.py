@@ -7,6 +7,7 @@ from django import forms
 from kaifaqu.core.forms import StyledFormMixin
 from kaifaqu.projects.models import local_today
 
+from .forms import region_choice
 from .models import Bounty, BountyClaim
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,7 +27,7 @@ class BoardForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "请选择")]
         if region is not None:
-            choices.append((f"region-{region.code}", f"{region.name}（全市/全省）"))
+            choices.append(region_choice(region))
         choices += [(f"zone-{zone.pk}", zone.name) for zone in zones]
         self.fields["scope"].choices = choices
         self._zones = {f"zone-{zone.pk}": zone for zone in zones}

@@ -16,11 +16,18 @@ def owner_choices(user, right: str, model) -> dict:
     from kaifaqu.zones.models import Zone
     from kaifaqu.zones.selectors import office_region
 
-    zones = restrict(user, "zone.change", Zone.objects.all()).order_by("region_id", "name")
+    kept = restrict(user, "zone.change", Zone.objects.all()).order_by("region_id", "name")
+    zones = [zone for zone in kept if can(user, right, model(zone=zone, region_id=zone.region_id))]
     region = office_region(user)
     if region is not None and not can(user, right, model(region=region)):
         region = None
     return {"zones": zones, "region": region}
+
+
+def region_choice(region) -> tuple[str, str]:
+    """An office's own region as a ``scope`` choice: 吕梁市（全市）, 山西省（全省）."""
+    whole = "全省" if region.level == region.Level.PROVINCE else "全市"
+    return f"region-{region.code}", f"{region.name}（{whole}）"
 
 
 class OwnerScopeMixin:
@@ -31,7 +38,7 @@ class OwnerScopeMixin:
         super().__init__(*args, **kwargs)
         choices = [("", "请选择")]
         if region is not None:
-            choices.append((f"region-{region.code}", f"{region.name}（全市/全省）"))
+            choices.append(region_choice(region))
         choices += [(f"zone-{zone.pk}", zone.name) for zone in zones]
         self.fields["scope"].choices = choices
         self._zones = {f"zone-{zone.pk}": zone for zone in zones}

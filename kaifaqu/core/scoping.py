@@ -39,6 +39,7 @@ class Perm:
     INDICATOR_REPORT = "indicator.report"  # 月调度：填报本单位（开发区，或全市、全省）的月报
     INDICATOR_REVIEW = "indicator.review"  # 月调度：审核辖区开发区的月报，设年度目标、报送期限和指标
     REQUEST_HANDLE = "request.handle"  # 企业服务：登记、交办、催办、督办、办结企业诉求
+    EVALUATION_MANAGE = "evaluation.manage"  # 考核：维护考核方案，计算、审核、发布结果，红黑榜公示
 
     LABELS = {
         PROJECT_CHANGE: "维护项目台账",
@@ -49,6 +50,7 @@ class Perm:
         INDICATOR_REPORT: "填报月调度指标",
         INDICATOR_REVIEW: "审核月调度指标",
         REQUEST_HANDLE: "办理企业诉求",
+        EVALUATION_MANAGE: "维护考核方案、发布考核结果",
     }
     ALL = frozenset(LABELS)
     WRITES = ALL - {AUDIT_VIEW}

@@ -15,12 +15,17 @@ from .periods import Period
 Rule, Kind = Item.Rule, Item.Kind
 
 
+def item_unit(item: Item) -> str:
+    """The unit of the item's value: the metric's, the indicator's, or the one typed for a hand-entered item."""
+    metric = METRICS[item.metric]
+    if metric.needs_indicator and not metric.unit and item.indicator_id:
+        return item.indicator.unit
+    return metric.unit or item.unit
+
+
 def item_snapshot(item: Item) -> dict:
     """An item as a run keeps it: the published result still reads the same after the scheme changes."""
     metric = METRICS[item.metric]
-    unit = metric.unit or item.unit
-    if metric.needs_indicator and not metric.unit and item.indicator_id:
-        unit = item.indicator.unit
     return {
         "id": item.pk,
         "group": item.group,
@@ -30,7 +35,7 @@ def item_snapshot(item: Item) -> dict:
         "metric": item.metric,
         "metric_label": metric.label,
         "indicator": item.indicator.name if item.indicator_id else "",
-        "unit": unit,
+        "unit": item_unit(item),
         "rule": item.rule,
         "rule_label": item.get_rule_display(),
         "rule_text": rule_text(item),
@@ -39,24 +44,27 @@ def item_snapshot(item: Item) -> dict:
 
 
 def rule_text(item: Item) -> str:
-    """The rule in the words of an office's 考核细则 (shown under the item and in the score sheet)."""
+    """The rule in the words of an office's 考核细则 (shown under the item, in the table and the score
+    sheet), with the value's unit: 达到100%得满分15.00分，不足按比例计分."""
     weight = scoring.points(item.weight)
+    unit = item_unit(item)
     better = "越小越好" if item.lower_is_better else "越大越好"
     if item.kind == Kind.VETO:
         return "考核期内发生的，一票否决，总分计0分"
     if item.rule == Rule.RATIO:
-        cap = "" if item.cap == 1 else f"，最高按{item.cap.normalize()}倍计"
-        return f"完成目标值{_plain(item.target)}得{weight}分，按比例计分{cap}"
+        cap = "" if item.cap == 1 else f"，超过的按比例加分，最高按{_plain(item.cap)}倍计"
+        return f"达到{_plain(item.target)}{unit}得满分{weight}分，不足按比例计分{cap}"
     if item.rule == Rule.RANK:
         return f"第一名得{weight}分，每后一名减{scoring.points(item.step or Decimal(0))}分（{better}）"
     if item.rule == Rule.BANDS:
         steps = "，".join(
-            f"达到{_plain(threshold)}得{scoring.points(points)}分"
+            f"达到{_plain(threshold)}{unit}得{scoring.points(points)}分"
             for threshold, points in scoring.parse_bands(item.bands)
         )
         return f"{steps}（{better}）"
     if item.rule == Rule.DEDUCTION:
-        return f"满分{weight}分，每次扣{scoring.points(item.per_event or Decimal(0))}分，扣完为止"
+        each = unit if unit in ("次", "件", "起") else "次"
+        return f"满分{weight}分，每{each}扣{scoring.points(item.per_event or Decimal(0))}分，扣完为止"
     return f"由考核单位直接打分，最高{weight}分"
 
 

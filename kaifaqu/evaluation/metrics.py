@@ -76,6 +76,11 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / whole).quantize(TENTH, ROUND_HALF_UP)
 
 
+def plain(value: Decimal) -> Decimal:
+    """A typed figure without its stored trailing zeros (4.5000 → 4.5, 1.0000 → 1)."""
+    return Decimal(format(value.normalize(), "f"))
+
+
 def link(name: str, args=None, **query) -> str:
     url = reverse(name, args=args)
     query = {key: value for key, value in query.items() if value not in (None, "")}
@@ -509,7 +514,7 @@ def _manual(ctx: Context) -> dict[str, Measured]:
     for value in values:
         key = f"person:{value.person_id}" if value.person_id else f"zone:{value.zone_id}"
         trace = link("evaluation:manual_evidence", args=[value.pk]) if value.evidence else ""
-        by_key[key] = Measured(value.value, 1, trace)
+        by_key[key] = Measured(plain(value.value), 1, trace)
     return {subject.key: by_key.get(subject.key, Measured(None)) for subject in ctx.subjects}
 
 

@@ -218,7 +218,9 @@ class Run(models.Model):
         constraints = [models.UniqueConstraint(fields=["scheme", "period", "version"], name="one_run_per_version")]
 
     def __str__(self) -> str:
-        return f"{self.scheme} {self.period} 第{self.version}版"
+        from .periods import parse
+
+        return f"“{self.scheme}”{parse(self.period, self.scheme.period).label}第{self.version}版"
 
     @property
     def locked(self) -> bool:
@@ -278,7 +280,9 @@ class HonorList(models.Model):
         constraints = [models.UniqueConstraint(fields=["scheme", "period"], name="one_honor_list_per_month")]
 
     def __str__(self) -> str:
-        return f"{self.scheme} {self.period} {self.get_rules_display()}"
+        from .periods import parse
+
+        return f"“{self.scheme}”{parse(self.period, 'month').label}{self.get_rules_display()}"
 
 
 class HonorEntry(models.Model):

@@ -82,8 +82,17 @@ def parse(text: str, kind: str) -> Period:
         return Period(kind, int(match[1]), int(match[2]) if kind == "quarter" else 1)
     if (match := _YEAR.match(text)) and kind == "year":
         return Period(kind, int(match[1]), 1)
-    examples = {"month": "2026-10", "quarter": "2026-Q3 或 2026-08", "year": "2026 或 2026-08"}
-    raise PeriodError(f"考核期“{text}”格式不对，应写作 {examples.get(kind, '2026-10')}。")
+    raise PeriodError(f"考核期“{text}”格式不对：{KIND_WORDS.get(kind, '月度')}考核方案的考核期应写作 {hint(kind)}。")
+
+
+KIND_WORDS = {"month": "月度", "quarter": "季度", "year": "年度"}
+
+
+def hint(kind: str) -> str:
+    """How a period of a ``kind`` scheme is written (the run form's help, the error above)."""
+    return {"month": "2026-10", "quarter": "2026-Q3（或其中一个月，如 2026-08）", "year": "2026（或其中一个月）"}.get(
+        kind, "2026-10"
+    )
 
 
 def last_complete(kind: str, today: datetime.date) -> Period:

@@ -57,6 +57,13 @@ def visible_scores(user, run: Run) -> QuerySet[Score]:
     return scores.filter(zone_id__in=sorted(scope.zone_ids))
 
 
+def owns_subject(user, record) -> bool:
+    """Is ``record`` (a score, a hand-entered value) about the user's own zone, or the user?"""
+    if record.person_id is not None:
+        return record.person_id == user.pk
+    return record.zone_id in scope_for(user).zone_ids
+
+
 def visible_honor_lists(user, scheme: Scheme) -> QuerySet[HonorList]:
     lists = scheme.honor_lists.all()
     if user is None or can(user, "evaluation.change", scheme):
@@ -134,7 +141,7 @@ def gap_report(run: Run, score: Score) -> list[Gap]:
         best = max(scores, key=lambda other: Decimal(other.items.get(key, {}).get("score", "0")))
         best_points = Decimal(best.items.get(key, {}).get("score", "0"))
         own = Decimal(score.items.get(key, {}).get("score", "0"))
-        gaps.append(Gap(item, own, best_points, best.subject_name))
+        gaps.append(Gap(item, own, best_points, best.subject_name if best_points > 0 else ""))
     return sorted(gaps, key=lambda gap: (-gap.lost, gap.item["name"]))
 
 
@@ -169,3 +176,53 @@ def grouped_items(run: Run) -> list[tuple[str, list[dict]]]:
     for item in run.items:
         groups.setdefault(item["group"], []).append(item)
     return list(groups.items())
+
+
+INDICATOR_METRICS = frozenset({"indicator_growth", "indicator_value", "indicator_completion"})
+HONOR_METRICS = frozenset({"honor_red", "honor_black"})
+
+
+def run_warnings(run: Run, *, today, scores: QuerySet[Score] | None = None) -> list[str]:
+    """What a reader of the result should know before trusting it: zones whose 月报 of the period is
+    not yet approved (their 月调度 items scored as 无数据), and a 红黑榜 not yet generated or published."""
+    metrics = {item["metric"] for item in run.items}
+    period = periods.parse(run.period, run.scheme.period)
+    warnings = []
+    if metrics & INDICATOR_METRICS and run.scheme.subject_kind == Scheme.SubjectKind.ZONE:
+        warnings += _report_warnings(run.scores.all() if scores is None else scores, period, today)
+    if metrics & HONOR_METRICS:
+        lists = {found.period: found for found in run.scheme.honor_lists.filter(period__in=period.months)}
+        for month in period.months:
+            label = periods.parse(month, "month").label
+            if month not in lists:
+                warnings.append(f"{label}的红黑榜还没有生成：上榜次数均按0计。")
+            elif lists[month].status != HonorList.Status.PUBLISHED:
+                warnings.append(f"{label}的红黑榜还没有公示：上榜次数按待审核的名单计。")
+    return warnings
+
+
+def _report_warnings(scores: QuerySet[Score], period: periods.Period, today) -> list[str]:
+    from kaifaqu.indicators.models import IndicatorReport
+    from kaifaqu.indicators.reporting import due_on
+    from kaifaqu.regions.models import Region
+
+    scores = list(scores.select_related("zone__region").exclude(zone=None))
+    approved = set(
+        IndicatorReport.objects.filter(
+            zone_id__in=[score.zone_id for score in scores],
+            year=period.year,
+            month=period.last_month,
+            status=IndicatorReport.Status.APPROVED,
+        ).values_list("zone_id", flat=True)
+    )
+    missing = [score for score in scores if score.zone_id not in approved]
+    if not missing:
+        return []
+    names = "、".join(score.subject_name for score in missing)
+    city = Region.objects.get(code=missing[0].zone.region.code[:4] + "00")
+    due = due_on(city, period.year, period.last_month)
+    pending = f"（报送截止{due.month}月{due.day}日，尚未截止）" if today <= due else ""
+    return [
+        f"{len(missing)}个开发区（{names}）{period.last_month}月月报尚未审核通过{pending}："
+        "月调度指标各项按无数据计0分，月报审核通过后可重新计算。"
+    ]

@@ -98,13 +98,10 @@ def _check_item(item: Item, bag: ErrorBag) -> None:
     if metric.needs_indicator and item.indicator_id is None:
         bag.add("indicator", f"“{metric.label}”须选择一个月调度指标。")
     rule, kind = item.rule, item.kind
-    if item.metric == "manual" and rule not in (
-        Item.Rule.DIRECT,
-        Item.Rule.RATIO,
-        Item.Rule.BANDS,
-        Item.Rule.DEDUCTION,
-    ):
+    if item.metric == "manual" and rule == Item.Rule.RANK:
         bag.add("rule", "手工录入的项目不能按排名计分。")
+    if item.metric != "manual" and rule == Item.Rule.DIRECT:
+        bag.add("rule", f"“{metric.label}”由系统计算，不能直接计分；直接计分只用于手工录入的项目。")
     if rule == Item.Rule.RATIO and (item.target is None or item.target <= 0):
         bag.add("target", "按完成比例计分须填写大于 0 的目标值。")
     if rule == Item.Rule.RANK and (item.step is None or item.step < 0):
@@ -167,8 +164,7 @@ def manual_value_save(
     ensure(user, "evaluation.change", scheme)
     if item.metric != "manual":
         raise ValidationError(f"“{item.name}”的数据来自系统记录，不能手工录入。")
-    when = _period(period, scheme)
-    _refuse_published(scheme, when.key)
+    when = _period(period, scheme)  # a published result keeps the values it was computed with
     subject = subject_of(scheme, subject_key)
     if subject is None:
         raise ValidationError({"subject": "请选择本方案的考核对象。"})
@@ -177,6 +173,8 @@ def manual_value_save(
         bag.add("value", "请填写数值。")
     elif value < 0:
         bag.add("value", "数值不能为负数。")
+    elif item.rule == Item.Rule.DIRECT and item.kind != Item.Kind.VETO and value > item.weight:
+        bag.add("value", f"“{item.name}”直接计分，最高{scoring.points(item.weight)}分，不能填{value}分。")
     if evidence is not None:
         try:
             validate_upload(evidence, allowed=EVIDENCE_KINDS)
@@ -200,12 +198,6 @@ def manual_value_save(
     return record
 
 
-def _refuse_published(scheme: Scheme, period_key: str) -> None:
-    if Run.objects.filter(scheme=scheme, period=period_key, status=Run.Status.PUBLISHED).exists():
-        label = periods.parse(period_key, scheme.period).label
-        raise ValidationError(f"{label}的考核结果已发布，不能再修改；如需更正，请重新计算后发布新版本。")
-
-
 # ---------------------------------------------------------------- runs
 
 
@@ -216,8 +208,8 @@ def run_scheme(*, user, scheme: Scheme, period: str, today: datetime.date | None
     ensure(user, "evaluation.change", scheme)
     today = today or local_today()
     when = _period(period, scheme)
-    if when.start > today:
-        raise ValidationError({"period": f"{when.label}尚未开始，不能计算。"})
+    if when.end >= today:
+        raise ValidationError({"period": f"{when.label}还没有结束，考核期结束后才能计算。"})
     if not scheme.items.exists():
         raise ValidationError(f"考核方案“{scheme.name}”还没有考核项目，请先添加。")
     subjects = scheme_subjects(scheme)
@@ -342,6 +334,10 @@ def honor_add(*, user, honor_list: HonorList, side: str, subject_key: str, reaso
         bag.add("side", "请选择红榜或黑榜。")
     if not (reason or "").strip():
         bag.add("reason", "请填写上榜理由。")
+    if subject is not None and side in HonorEntry.Side.values:
+        on_list = honor_list.entries.filter(side=side, removed=False, **subject_fields(subject)).first()
+        if on_list is not None:
+            bag.add("subject", f"{subject.name}已在{on_list.get_side_display()}上（{on_list.reason}）。")
     bag.raise_if_any()
     entry = HonorEntry(
         honor_list=honor_list,

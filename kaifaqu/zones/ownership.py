@@ -66,13 +66,14 @@ class OwnedByZoneOrRegion:
         return inner.code.startswith(outer.scope_prefix)
 
 
-def may_keep(user, owned) -> bool:
-    """May the user keep a record owned by a zone or an office's region (a chain, a policy)?"""
+def may_keep(user, owned, *, perm: str = Perm.ZONE_CHANGE) -> bool:
+    """May the user keep a record owned by a zone or an office's region (a chain, a policy), holding
+    ``perm`` there (维护园区 unless the record's own right names another code, as 考核 does)?"""
     if user is None:
         return True  # the command line, run by the operator
     scope = scope_for(user)
     if owned is None or scope.everything:
-        return scope.can_anywhere(Perm.ZONE_CHANGE)
+        return scope.can_anywhere(perm)
     if owned.zone_id is not None:
-        return scope.can(Perm.ZONE_CHANGE, owned.zone_id)
-    return Perm.ZONE_CHANGE in scope.permissions and office_covers(user, owned.region) and scope.unit_id is not None
+        return scope.can(perm, owned.zone_id)
+    return perm in scope.permissions and office_covers(user, owned.region) and scope.unit_id is not None

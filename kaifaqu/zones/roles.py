@@ -28,6 +28,7 @@ ALL = (
     "indicator.report",
     "indicator.review",
     "request.handle",
+    "evaluation.manage",
 )
 
 ADMIN = "admin"
@@ -75,7 +76,7 @@ DEFAULT_ROLES = (
 
 # Codes added after a role was first created: existing rows (possibly edited) get them once.
 ADDED_LATER = {
-    ADMIN: ("indicator.report", "indicator.review", "request.handle"),
+    ADMIN: ("indicator.report", "indicator.review", "request.handle", "evaluation.manage"),
     PROJECT_OFFICER: ("request.handle",),
     LIAISON_OFFICER: ("request.handle",),
 }

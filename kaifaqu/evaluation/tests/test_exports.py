@@ -161,7 +161,7 @@ def test_result_workbook_has_the_title_groups_full_marks_and_scores_as_numbers(r
     ]
     safety = row_of(rules, "安全生产")
     assert safety[1:6] == ["安全发展", "安全生产", "常规项", 20, "手工录入（附佐证材料）"]
-    assert safety[7] == "完成目标值100得20.00分，按比例计分"
+    assert safety[7] == "达到100得满分20.00分，不足按比例计分"
     assert "由考核单位逐个录入" in safety[8]
     accident = row_of(rules, "重大安全事故")
     assert accident[3:5] == ["一票否决", "—"] and accident[7] == "考核期内发生的，一票否决，总分计0分"
@@ -196,7 +196,7 @@ def test_score_sheet_lists_items_total_place_and_the_office_signs(run):
     [table] = document.tables
     rows = table_rows(table)
     assert rows[0] == ["分组", "考核项目", "分值", "计分规则", "完成情况", "得分"]
-    assert rows[2] == ["安全发展", "安全生产", "20.00", "完成目标值100得20.00分，按比例计分", "90", "18.00"]
+    assert rows[2] == ["安全发展", "安全生产", "20.00", "达到100得满分20.00分，不足按比例计分", "90", "18.00"]
     # The group is one cell over its items (the merged cell reads the same on every row it spans).
     assert [row[0] for row in rows[2:5]] == ["安全发展"] * 3
     assert table.cell(2, 0)._tc is table.cell(4, 0)._tc

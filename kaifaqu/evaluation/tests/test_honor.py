@@ -126,6 +126,15 @@ def test_the_office_reviews_then_publishes_and_a_regenerated_list_keeps_its_revi
         subject_key=f"zone:{lvliang_zones['wenshui'].pk}",
         reason="主动更正工业投资数据",
     )
+    with pytest.raises(ValidationError) as refused:  # once on a side is enough
+        services.honor_add(
+            user=office,
+            honor_list=honor_list,
+            side="red",
+            subject_key=f"zone:{lvliang_zones['wenshui'].pk}",
+            reason="再次列入",
+        )
+    assert refused.value.message_dict["subject"] == ["文水经开区已在红榜上（主动更正工业投资数据）。"]
     again = services.honor_generate(user=office, scheme=reporting, period="2026-03", today=TODAY)
     assert again.pk == honor_list.pk
     got = lists(again)

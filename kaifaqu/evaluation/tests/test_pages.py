@@ -180,7 +180,7 @@ def test_a_zone_reads_the_published_result_without_forms(office, scheme, xiaoyi_
     foreign = zone.post(
         reverse("evaluation:schemes"), {"source": "template-city_monthly", "scope": "region-141100", "name": "改名"}
     )
-    assert foreign.status_code == 400 and "is-invalid" in text(foreign)  # the 考核单位 offered is its own zone
+    assert foreign.status_code == 403  # a 项目专员 keeps the zone's settings, not its 考核 (evaluation.manage)
     assert Run.objects.filter(scheme=scheme).count() == 1 and not Scheme.objects.filter(name="改名").exists()
 
     other_city = client_for(tunliu_staff)
@@ -206,7 +206,7 @@ def test_results_not_public_show_a_zone_only_its_own_row(office, scheme, xiaoyi_
     )
 
 
-def test_manual_values_with_evidence_and_locked_once_published(office, scheme, xiaoyi_staff):
+def test_manual_values_with_evidence_and_corrected_after_publishing(office, scheme, xiaoyi_staff):
     page = client_for(office)
     item = scheme.items.get(metric="manual")
     url = reverse("evaluation:manual_values", args=[scheme.pk])
@@ -242,11 +242,14 @@ def test_manual_values_with_evidence_and_locked_once_published(office, scheme, x
     assert client_for(xiaoyi_staff).get(reverse("evaluation:manual_evidence", args=[value.pk])).status_code == 404
     assert client_for(xiaoyi_staff).get(url).status_code in (403, 404)
 
-    publish_month(page, scheme)
+    # After publishing, a correction is saved for the next version; the published result keeps its values.
+    published = publish_month(page, scheme)
+    kept = published.scores.get(zone__short_name="孝义经开区")
     proof = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 late", content_type="application/pdf")
     late = page.post(url, {"period": LAST.key, "item": item.pk, "subject": xiaoyi_key, "value": "1", "evidence": proof})
-    assert late.status_code == 400
-    assert f"{LAST.label}的考核结果已发布，不能再修改" in text(late)
+    assert late.status_code == 302
+    assert "发布的结果保持不变" in text(page.get(url, {"period": LAST.key}))
+    assert published.scores.get(pk=kept.pk).vetoed == kept.vetoed is False
 
 
 def test_honor_list_generate_remove_with_a_note_and_publish(office, scheme, xiaoyi_staff, xiaoyi):

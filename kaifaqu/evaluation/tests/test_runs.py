@@ -16,7 +16,7 @@ from django.test import Client
 from kaifaqu.conftest import PASSWORD, make_user
 from kaifaqu.evaluation import services
 from kaifaqu.evaluation.models import Item, Run, Scheme
-from kaifaqu.evaluation.selectors import gap_report, standings, visible_runs, visible_scores
+from kaifaqu.evaluation.selectors import gap_report, run_warnings, standings, visible_runs, visible_scores
 from kaifaqu.evaluation.templates import scheme_fields, shipped_templates, template
 from kaifaqu.indicators import services as indicator_services
 from kaifaqu.indicators.models import Indicator, ReportRevision
@@ -236,21 +236,24 @@ def test_runs_go_draft_reviewed_published_and_a_republish_keeps_the_old_version(
         services.run_publish(user=office, run=again)
     services.run_review(user=office, run=again)
     services.run_publish(user=office, run=again)
-    with pytest.raises(ValidationError, match="已发布"):
-        services.manual_value_save(
-            user=office,
-            item=scheme.items.get(name="安全生产事故"),
-            period="2026-03",
-            subject_key=f"zone:{again.scores.first().zone_id}",
-            value=Decimal(1),
-            evidence=SimpleUploadedFile("a.pdf", PDF),
-        )
+    # a value corrected after publishing changes the next version, never the published one
+    vetoed_zone = again.scores.get(rank=1).zone_id
+    services.manual_value_save(
+        user=office,
+        item=scheme.items.get(name="安全生产事故"),
+        period="2026-03",
+        subject_key=f"zone:{vetoed_zone}",
+        value=Decimal(1),
+        evidence=SimpleUploadedFile("a.pdf", PDF),
+    )
+    assert not again.scores.get(zone_id=vetoed_zone).vetoed
     second = services.run_scheme(user=office, scheme=scheme, period="2026-03", today=TODAY)
     assert second.version == 2 and second.status == Run.Status.DRAFT
     services.run_review(user=office, run=second)
     services.run_publish(user=office, run=second)
     again.refresh_from_db()
     assert again.status == Run.Status.SUPERSEDED and again.scores.count() == 3  # kept, still readable
+    assert second.scores.get(zone_id=vetoed_zone).vetoed and not again.scores.get(zone_id=vetoed_zone).vetoed
     # the items as they were at the time stay with each version
     services.item_save(user=office, item=scheme.items.get(name="月报报送"), fields={"weight": Decimal(9)})
     assert next(item for item in again.items if item["name"] == "月报报送")["weight"] == "5.00"
@@ -275,7 +278,11 @@ def test_places_move_against_the_last_period_and_the_gap_names_the_costliest_ite
     february = services.run_scheme(user=office, scheme=scheme, period="2026-02", today=TODAY)
     services.run_review(user=office, run=february)
     services.run_publish(user=office, run=february)
+    missing, no_list = run_warnings(february, today=TODAY)  # no February report, no list: said, not hidden
+    assert missing.startswith("3个开发区（交城经开区、孝义经开区、文水经开区）2月月报尚未审核通过：")
+    assert no_list == "2026年2月的红黑榜还没有生成：上榜次数均按0计。"
     march = services.run_scheme(user=office, scheme=scheme, period="2026-03", today=TODAY)
+    assert run_warnings(march, today=TODAY) == ["2026年3月的红黑榜还没有生成：上榜次数均按0计。"]
     by_name = {row.score.subject_name: row for row in standings(office, march)}
     before = february.scores.get(zone=zones["xiaoyi"]).rank
     assert by_name["孝义经开区"].movement == before - 1
@@ -284,7 +291,7 @@ def test_places_move_against_the_last_period_and_the_gap_names_the_costliest_ite
     assert {gap.item["name"] for gap in gaps if gap.lost == 0} >= {"月报报送"}
 
 
-def test_items_refuse_what_cannot_be_scored(scheme, office):
+def test_items_refuse_what_cannot_be_scored(scheme, office, zones):
     with pytest.raises(ValidationError) as refused:
         add(office, scheme, "开工率", "start_rate", "ratio", "10")
     assert refused.value.message_dict["target"] == ["按完成比例计分须填写大于 0 的目标值。"]
@@ -296,8 +303,22 @@ def test_items_refuse_what_cannot_be_scored(scheme, office):
     with pytest.raises(ValidationError) as refused:
         add(office, scheme, "带队招商", "investment_activities", "bands", "5", bands="三次:5")
     assert refused.value.message_dict["bands"] == ["分档“三次:5”应写作“门槛:得分”，如 90:10。"]
-    with pytest.raises(ValidationError, match="尚未开始"):
-        services.run_scheme(user=office, scheme=scheme, period="2026-06", today=TODAY)
+    party = add(office, scheme, "党建工作", "manual", "direct", "5", group="党建", unit="分")
+    with pytest.raises(ValidationError) as refused:
+        services.manual_value_save(
+            user=office,
+            item=party,
+            period="2026-03",
+            subject_key=f"zone:{zones['xiaoyi'].pk}",
+            value=Decimal(8),
+            evidence=SimpleUploadedFile("a.pdf", PDF),
+        )
+    assert refused.value.message_dict["value"] == ["“党建工作”直接计分，最高5.00分，不能填8分。"]
+    with pytest.raises(ValidationError, match="还没有结束"):
+        services.run_scheme(user=office, scheme=scheme, period="2026-05", today=TODAY)
+    with pytest.raises(ValidationError) as refused:
+        add(office, scheme, "诉求（直接）", "request_on_time", "direct", "5")
+    assert "直接计分只用于手工录入的项目" in refused.value.message_dict["rule"][0]
     with pytest.raises(ValidationError, match="格式不对"):
         services.run_scheme(user=office, scheme=scheme, period="2026年3月", today=TODAY)
 
@@ -314,17 +335,17 @@ def test_every_shipped_template_copies_and_runs(office, zones, xiaoyi):
         "绿色发展",
         "统筹协调",
     ]
-    for key, user, owner in (
-        ("city_monthly", office, {"region": lvliang, "zone": None}),
-        ("national", office, {"region": lvliang, "zone": None}),
-        ("zone_staff", zone_admin, {"zone": xiaoyi}),
+    for key, user, owner, period in (
+        ("city_monthly", office, {"region": lvliang, "zone": None}, "2026-03"),
+        ("national", office, {"region": lvliang, "zone": None}, "2025"),  # a year is scored once it is over
+        ("zone_staff", zone_admin, {"zone": xiaoyi}, "2026-03"),
     ):
         data = template(key)
         copied = services.scheme_copy(
             user=user, source=data, fields=scheme_fields(data) | owner | {"name": data["name"]}
         )
         assert copied.items.count() == len(data["items"])
-        run = services.run_scheme(user=user, scheme=copied, period="2026-03", today=TODAY)
+        run = services.run_scheme(user=user, scheme=copied, period=period, today=TODAY)
         assert run.scores.exists()
     staff_scheme = Scheme.objects.get(name=template("zone_staff")["name"])
     assert {score.person_id for score in staff_scheme.runs.get().scores.all()} == {zone_admin.pk}

@@ -110,7 +110,7 @@ def honor_remove(request, pk: int):
 def honor_publish(request, pk: int):
     honor_list = get_honor_list(request, pk)
     label = periods.parse(honor_list.period, "month").label
-    act(request, services.honor_publish, f"已公示{honor_list.scheme.name}{label}红黑榜。", honor_list=honor_list)
+    act(request, services.honor_publish, f"已公示“{honor_list.scheme.name}”{label}红黑榜。", honor_list=honor_list)
     return redirect("evaluation:honor_list", pk=pk)
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaifaqu.core.export import DOCX_TYPE, XLSX_TYPE
 from kaifaqu.core.rights import can, ensure
+from kaifaqu.projects.models import local_today
 
 from .. import exports, periods, selectors, services
 from ..models import Run, Score
@@ -64,6 +65,8 @@ def run_detail(request, pk: int):
             "gap": gap,
             "gap_score": gap_score,
             "current": current,
+            # only about the subjects the user may see (a zone reads of its own report, not its neighbours')
+            "warnings": selectors.run_warnings(run, today=local_today(), scores=selectors.visible_scores(user, run)),
             **nav(),
         },
     )

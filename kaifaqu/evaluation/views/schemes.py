@@ -24,7 +24,7 @@ from kaifaqu.zones.selectors import office_region
 from .. import periods, selectors, services
 from ..compute import rule_text
 from ..forms import ITEM_FIELDS, HonorGenerateForm, ItemForm, ManualValueForm, NewSchemeForm, RunForm, SchemeForm
-from ..metrics import METRICS
+from ..metrics import METRICS, plain
 from ..models import Item, ManualValue, Run, Scheme
 from ..subjects import key_of, scheme_subjects
 from ..templates import scheme_fields, shipped_templates
@@ -182,6 +182,10 @@ def _scheme_page(request, scheme: Scheme, *, status: int = 200, **forms):
             if scheme.honor_rules
             else None,
         }
+    if "run_form" in context:
+        context["run_form"].fields[
+            "period"
+        ].help_text = f"{scheme.get_period_display()}考核，写作 {periods.hint(scheme.period)}"
     return render(request, "evaluation/scheme_detail.html", context, status=status)
 
 
@@ -341,7 +345,7 @@ def _manual_page(request, scheme: Scheme, when: periods.Period, *, sent=None, st
             else:
                 initial = {"item": item.pk, "subject": subject.key}
                 if value is not None:
-                    initial |= {"value": value.value, "note": value.note}
+                    initial |= {"value": plain(value.value), "note": value.note}
                 form = ManualValueForm(initial=initial, auto_id=auto_id)
             rows.append({"item": item, "subject": subject, "value": value, "form": form})
     return render(
@@ -397,18 +401,18 @@ def manual_values(request, pk: int):
 
 @login_required
 def manual_evidence(request, pk: int):
-    """A hand-entered value's evidence: for the keepers, and for those who see that subject's published result."""
+    """A hand-entered value's evidence: for the keepers, and for the subject it scores (its zone, the person)."""
     try:
         value = ManualValue.objects.select_related("item").get(pk=pk)
     except (ManualValue.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(NOT_FOUND) from exc
     scheme = get_scheme(request, value.item.scheme_id)
     user = request.user
-    if not can(user, "evaluation.change", scheme):
-        run = selectors.published_run(scheme, value.period)
-        subject = {"zone_id": value.zone_id, "person_id": value.person_id}
-        if run is None or not selectors.visible_scores(user, run).filter(**subject).exists():
-            raise Http404(NOT_FOUND)
+    # Besides the keepers, the subject it scores once published: a public result shows others' points,
+    # never their evidence.
+    owner = selectors.owns_subject(user, value) and selectors.published_run(scheme, value.period) is not None
+    if not can(user, "evaluation.change", scheme) and not owner:
+        raise Http404(NOT_FOUND)
     if not value.evidence:
         raise Http404("没有上传佐证材料。")
     try:

@@ -5,8 +5,9 @@ from django.core.management.base import CommandError
 
 from kaifaqu.core.commands import KaifaquCommand
 from kaifaqu.evaluation.models import Scheme
-from kaifaqu.evaluation.selectors import SchemeNotFound, run_json, scheme_by_name
+from kaifaqu.evaluation.selectors import SchemeNotFound, run_json, run_warnings, scheme_by_name
 from kaifaqu.evaluation.services import run_scheme
+from kaifaqu.projects.models import local_today
 
 
 def find_scheme(name: str, scope: str | None) -> Scheme:
@@ -36,7 +37,7 @@ class Command(KaifaquCommand):
         run.add_argument(
             "--period", required=True, help="考核期：月度 2026-10；季度 2026-Q3；年度 2026（也可写其中一个月）"
         )
-        run.add_argument("--scope", help="考核单位（方案重名时用，如 吕梁市、孝义经济技术开发区）")
+        run.add_argument("--scope", help="考核单位（方案重名时用，如 吕梁市，或开发区名称）")
         run.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
 
     def handle(self, *args, action: str, scheme: str, period: str, scope=None, json: bool = False, **options):
@@ -46,8 +47,9 @@ class Command(KaifaquCommand):
         except ValidationError as error:
             raise CommandError(refusal(error)) from error
         scores = list(result.scores.all())
+        warnings = run_warnings(result, today=local_today())
         if json:
-            self.stdout.write(_json(run_json(result, scores)))
+            self.stdout.write(_json(run_json(result, scores) | {"warnings": warnings}))
             return
         self.stdout.write(
             f"{found.scope_name}“{found.name}”{result.period} 第{result.version}版（{result.get_status_display()}）"
@@ -55,6 +57,8 @@ class Command(KaifaquCommand):
         for score in scores:
             veto = "（一票否决）" if score.vetoed else ""
             self.stdout.write(f"  {score.rank}. {score.subject_name} {score.total} 分{veto}")
+        for warning in warnings:
+            self.stdout.write(f"注意：{warning}")
 
 
 def _json(data) -> str:
