@@ -207,7 +207,8 @@ def score_sheet_docx(run: Run, score: Score) -> bytes:
     """One subject's 考核评分表: each item's rule, what it achieved and its points, the total, its
     place, a veto if any, and the line the evaluating office signs and stamps."""
     scheme, look = run.scheme, DOCUMENT
-    document = _document(f"{scheme.name}{_period_label(run)}考核评分表", look)
+    # Two lines, broken where a reader would: the scheme, then the period (not 考核评 / 分表).
+    document = _document(f"{scheme.name}\n{_period_label(run)}考核评分表", look)
     version = f"第{run.version}版（{run.get_status_display()}）"
     _body(document, f"考核对象：{score.subject_name}　　结果版本：{version}", look)
     rows, merges = [], []
@@ -227,11 +228,23 @@ def score_sheet_docx(run: Run, score: Score) -> bytes:
     for first, count in merges:
         _merge_down(grid, column=0, first=first, count=count)
     _merge_across(grid.rows[len(rows) + 1], first=0, last=1)
+    closing = len(document.paragraphs)
     _body(document, f"名次：第{score.rank}名（共{run.scores.count()}个）", look, indent=True)
     if score.vetoed:
         _body(document, f"一票否决：{veto_note(run, score)}。", look, indent=True)
     _signature(document, [f"考核单位（盖章）：{_office_name(scheme)}", _date_text(run.published_at)], look)
+    _keep_with_table(grid, document.paragraphs[closing:])
     return _save(document)
+
+
+def _keep_with_table(grid, closing) -> None:
+    """The place, the seal and the date never start a page alone: they keep to the table's last rows."""
+    for row in grid.rows[-2:]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    for paragraph in closing[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _sheet_row(group: str, item: dict, found: dict) -> list[str]:

@@ -191,7 +191,7 @@ def test_score_sheet_lists_items_total_place_and_the_office_signs(run):
     score = run.scores.get(subject_name="孝义经开区")
     document = docx.Document(io.BytesIO(score_sheet_docx(run, score)))
     text = paragraphs(document)
-    assert text[0] == "吕梁市开发区月度考核2026年10月考核评分表"
+    assert text[0] == "吕梁市开发区月度考核\n2026年10月考核评分表"  # two lines, broken after the scheme
     assert text[1] == "考核对象：孝义经开区　　结果版本：第1版（已发布）"
     [table] = document.tables
     rows = table_rows(table)

@@ -382,3 +382,27 @@ def test_the_dashboard_shows_the_latest_published_places(scheme, office, zones, 
     assert "孝义经开区" in card and "交城经开区" not in card  # results not public: its own place only
     client.login(username=tunliu_staff.username, password=PASSWORD)
     assert "考核排名" not in client.get("/dashboard/").content.decode()
+
+
+def test_staff_see_their_own_score_sheet_only(xiaoyi, xiaoyi_staff):
+    unit = Unit.objects.get(zone=xiaoyi)
+    zone_admin = make_user("xiaoyi-admin", unit, roles.ADMIN)
+    colleague = make_user("xiaoyi-liaison", unit, roles.LIAISON_OFFICER)
+    data = template("zone_staff")
+    scheme = services.scheme_copy(
+        user=zone_admin, source=data, fields=scheme_fields(data) | {"zone": xiaoyi, "name": "孝义经开区工作人员考核"}
+    )
+    # the 项目专员 keeps the zone's settings but not the scheme that scores him
+    with pytest.raises(PermissionDenied):
+        services.item_save(user=xiaoyi_staff, item=scheme.items.first(), fields={"weight": Decimal(30)})
+    run = services.run_scheme(user=zone_admin, scheme=scheme, period="2026-03", today=TODAY)
+    services.run_review(user=zone_admin, run=run)
+    services.run_publish(user=zone_admin, run=run)
+    assert run.scores.count() == 3
+    assert [score.person_id for score in visible_scores(xiaoyi_staff, run)] == [xiaoyi_staff.pk]
+    client = Client()
+    client.login(username=xiaoyi_staff.username, password=PASSWORD)
+    own = run.scores.get(person=xiaoyi_staff)
+    other = run.scores.get(person=colleague)
+    assert client.get(f"/evaluation/scores/{own.pk}/sheet.docx").status_code == 200
+    assert client.get(f"/evaluation/scores/{other.pk}/sheet.docx").status_code == 404
