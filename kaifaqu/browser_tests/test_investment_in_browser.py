@@ -61,6 +61,8 @@ def test_a_trip_becomes_a_lead_moves_on_the_board_and_the_figures_follow(chief, 
 
     # Drag it to 重点意向: the project's own stage dialog opens; Enter confirms.
     page.get_by_role("link", name="线索看板").click()
+    page.wait_for_url("**/investment/board/**")
+    page.wait_for_load_state("load")  # board.js listens for the drag: a drop before it loads opens nothing
     card = page.get_by_test_id("column-contact").get_by_test_id("lead-card").filter(has_text="纳微高性能微球材料项目")
     card.drag_to(page.get_by_test_id("column-intent"))
     dialog = page.locator("#modal")

@@ -126,8 +126,9 @@ def compute(scheme: Scheme, period: Period, *, subjects: list[Subject], today: d
     results = {subject.key: SubjectResult(subject) for subject in subjects}
     normal: dict[str, list[Decimal]] = {key: [] for key in results}
     bonus: dict[str, list[Decimal]] = {key: [] for key in results}
+    shared: dict = {}
     for item in items:
-        measured = METRICS[item.metric].measure(Context(scheme, item, period, subjects, today))
+        measured = METRICS[item.metric].measure(Context(scheme, item, period, subjects, today, shared))
         scores = score_item(item, measured)
         for key, result in results.items():
             found = measured.get(key, Measured(None))

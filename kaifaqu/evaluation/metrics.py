@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
@@ -53,6 +54,8 @@ class Context:
     period: Period
     subjects: list[Subject]
     today: datetime.date
+    # Reads shared by the items of one run (each city's 月调度 summary is worked out once, not per item).
+    shared: dict = field(default_factory=dict)
 
 
 Measure = Callable[[Context], dict[str, Measured]]
@@ -81,8 +84,15 @@ def plain(value: Decimal) -> Decimal:
     return Decimal(format(value.normalize(), "f"))
 
 
+@lru_cache(maxsize=4096)
+def _path(name: str, args: tuple) -> str:
+    return reverse(name, args=args or None)
+
+
 def link(name: str, args=None, **query) -> str:
-    url = reverse(name, args=args)
+    """A list page filtered to the records behind a value. ``reverse`` is asked once per page (and
+    zone): a province's run makes a link per zone and item, and resolving was most of its time."""
+    url = _path(name, tuple(args or ()))
     query = {key: value for key, value in query.items() if value not in (None, "")}
     return f"{url}?{urlencode(query)}" if query else url
 
@@ -116,14 +126,16 @@ def _indicator(attribute: str) -> Measure:
         zones = Zone.objects.filter(pk__in=_zone_ids(ctx)).select_related("region")
         found: dict[int, Measured] = {}
         for city_code in sorted({zone.region.code[:4] + "00" for zone in zones}):
-            city = Region.objects.get(code=city_code)
-            summary = city_summary(
-                city,
-                year=ctx.period.year,
-                month=ctx.period.last_month,
-                zones=zones,
-                reports=of_record(IndicatorReport.objects.all()),
-            )
+            key = ("city_summary", city_code)
+            if key not in ctx.shared:
+                ctx.shared[key] = city_summary(
+                    Region.objects.get(code=city_code),
+                    year=ctx.period.year,
+                    month=ctx.period.last_month,
+                    zones=zones,
+                    reports=of_record(IndicatorReport.objects.all()),
+                )
+            summary = ctx.shared[key]
             for zone_id, figures in summary.by_zone.items():
                 figure = figures.get(indicator.pk)
                 if figure is None:
@@ -144,14 +156,18 @@ def _indicator(attribute: str) -> Measure:
 def _start_rate(ctx: Context) -> dict[str, Measured]:
     """开工率 of the year's signed cohort up to the period's end (signed → reached 已开工)."""
     from kaifaqu.projects.models import Project
-    from kaifaqu.projects.selectors import cohort
+    from kaifaqu.projects.selectors import cohort_by_zone
 
     first = datetime.date(ctx.period.year, 1, 1)
+    zone_ids = _zone_ids(ctx)
+    cohorts = cohort_by_zone(Project.objects.filter(zone_id__in=zone_ids), signed_from=first, signed_to=ctx.period.end)
     found = {}
-    for zone_id in _zone_ids(ctx):
-        figures = cohort(Project.objects.filter(zone_id=zone_id), signed_from=first, signed_to=ctx.period.end)
+    for zone_id in zone_ids:
+        signed = started = 0
+        if zone_id in cohorts:
+            signed, started = cohorts[zone_id].signed.count, cohorts[zone_id].started.count
         trace = link("projects:list", zone=zone_id, signed_from=first.isoformat(), signed_to=ctx.period.end.isoformat())
-        found[zone_id] = Measured(percent(figures.started.count, figures.signed.count), figures.signed.count, trace)
+        found[zone_id] = Measured(percent(started, signed), signed, trace)
     return _by_subject(ctx, found)
 
 
@@ -209,16 +225,21 @@ def _request_trace(ctx: Context, subject_zone: int, person: int | None = None, *
     return link("services:list", zone=subject_zone, period=period, assignee=person, **extra)
 
 
-def _grouped(ctx: Context, queryset, *, zone_field: str, person_field: str, tally: Callable) -> dict[str, Measured]:
-    """Apply ``tally(records) -> (value, count)`` per zone, or per person for a staff scheme."""
-    found_zone, found_person = {}, {}
+def _grouped(
+    ctx: Context, queryset, *, zone_field: str, person_field: str, counts: dict, tally: Callable
+) -> dict[str, Measured]:
+    """One grouped query: ``counts`` (aggregates) per zone, or per person for a staff scheme, then
+    ``tally(row, subject) -> Measured`` for every subject (a row of zeros where it had no record)."""
     staff = any(subject.is_person for subject in ctx.subjects)
+    field = person_field if staff else zone_field
+    rows = {row[field]: row for row in queryset.order_by().values(field).annotate(**counts)}
+    empty = dict.fromkeys(counts, 0)
+    found_zone, found_person = {}, {}
     for subject in ctx.subjects:
         if staff:
-            records = queryset.filter(**{person_field: subject.person_id})
-            found_person[subject.person_id] = tally(records, subject)
+            found_person[subject.person_id] = tally(rows.get(subject.person_id, empty), subject)
         elif subject.zone_id not in found_zone:
-            found_zone[subject.zone_id] = tally(queryset.filter(**{zone_field: subject.zone_id}), subject)
+            found_zone[subject.zone_id] = tally(rows.get(subject.zone_id, empty), subject)
     return _by_subject(ctx, found_zone, found_person)
 
 
@@ -238,21 +259,28 @@ def _on_time_q() -> Q:
     return Q(status__in=ServiceRequest.CLOSED, resolved_on__lte=F("due_on"))
 
 
-def _request_on_time(ctx: Context) -> dict[str, Measured]:
-    def tally(records, subject):
-        due = records.count()
-        on_time = records.filter(_on_time_q()).count()
-        return Measured(percent(on_time, due), due, _request_trace(ctx, subject.zone_id, subject.person_id))
+def _request_counts() -> dict:
+    return {"due": Count("pk"), "on_time": Count("pk", filter=_on_time_q())}
 
-    return _grouped(ctx, _request_due(ctx), zone_field="zone_id", person_field="assignee_id", tally=tally)
+
+def _request_on_time(ctx: Context) -> dict[str, Measured]:
+    def tally(row, subject):
+        trace = _request_trace(ctx, subject.zone_id, subject.person_id)
+        return Measured(percent(row["on_time"], row["due"]), row["due"], trace)
+
+    return _grouped(
+        ctx, _request_due(ctx), zone_field="zone_id", person_field="assignee_id", counts=_request_counts(), tally=tally
+    )
 
 
 def _request_late(ctx: Context) -> dict[str, Measured]:
-    def tally(records, subject):
-        late = records.exclude(_on_time_q()).count()
+    def tally(row, subject):
+        late = row["due"] - row["on_time"]
         return Measured(Decimal(late), late, _request_trace(ctx, subject.zone_id, subject.person_id))
 
-    return _grouped(ctx, _request_due(ctx), zone_field="zone_id", person_field="assignee_id", tally=tally)
+    return _grouped(
+        ctx, _request_due(ctx), zone_field="zone_id", person_field="assignee_id", counts=_request_counts(), tally=tally
+    )
 
 
 def _request_satisfaction(ctx: Context) -> dict[str, Measured]:
@@ -260,13 +288,13 @@ def _request_satisfaction(ctx: Context) -> dict[str, Measured]:
     from kaifaqu.services.selectors import SATISFIED
 
     rated = _requests_of(ctx).filter(resolved_on__range=(ctx.period.start, ctx.period.end), satisfaction__isnull=False)
+    counts = {"rated": Count("pk"), "satisfied": Count("pk", filter=Q(satisfaction__gte=SATISFIED))}
 
-    def tally(records, subject):
-        count = records.count()
-        satisfied = records.filter(satisfaction__gte=SATISFIED).count()
-        return Measured(percent(satisfied, count), count, _request_trace(ctx, subject.zone_id, subject.person_id))
+    def tally(row, subject):
+        trace = _request_trace(ctx, subject.zone_id, subject.person_id)
+        return Measured(percent(row["satisfied"], row["rated"]), row["rated"], trace)
 
-    return _grouped(ctx, rated, zone_field="zone_id", person_field="assignee_id", tally=tally)
+    return _grouped(ctx, rated, zone_field="zone_id", person_field="assignee_id", counts=counts, tally=tally)
 
 
 def _agency_on_time(ctx: Context) -> dict[str, Measured]:
@@ -278,10 +306,10 @@ def _agency_on_time(ctx: Context) -> dict[str, Measured]:
     items = AgencyItem.objects.filter(
         project__zone_id__in=_zone_ids(ctx), due_on__range=(ctx.period.start, ctx.period.end)
     ).exclude(status=AgencyItem.Status.NOT_NEEDED)
+    on_time = Q(status=AgencyItem.Status.DONE, finished_on__lte=F("due_on"))
+    counts = {"due": Count("pk"), "on_time": Count("pk", filter=on_time)}
 
-    def tally(records, subject):
-        due = records.count()
-        on_time = records.filter(status=AgencyItem.Status.DONE, finished_on__lte=F("due_on")).count()
+    def tally(row, subject):
         trace = link(
             "agency:list",
             zone=subject.zone_id,
@@ -289,9 +317,9 @@ def _agency_on_time(ctx: Context) -> dict[str, Measured]:
             due_from=ctx.period.start.isoformat(),
             due_to=ctx.period.end.isoformat(),
         )
-        return Measured(percent(on_time, due), due, trace)
+        return Measured(percent(row["on_time"], row["due"]), row["due"], trace)
 
-    return _grouped(ctx, items, zone_field="project__zone_id", person_field="agent_id", tally=tally)
+    return _grouped(ctx, items, zone_field="project__zone_id", person_field="agent_id", counts=counts, tally=tally)
 
 
 # ------------------------------------------------------------------ 招商 and 揭榜挂帅
@@ -315,11 +343,11 @@ def _activity_trace(ctx: Context, subject: Subject, **extra) -> str:
 
 
 def _investment_activities(ctx: Context) -> dict[str, Measured]:
-    def tally(records, subject):
-        count = records.count()
-        return Measured(Decimal(count), count, _activity_trace(ctx, subject))
+    def tally(row, subject):
+        return Measured(Decimal(row["n"]), row["n"], _activity_trace(ctx, subject))
 
-    return _grouped(ctx, _activities(ctx), zone_field="zone_id", person_field="leader_id", tally=tally)
+    counts = {"n": Count("pk")}
+    return _grouped(ctx, _activities(ctx), zone_field="zone_id", person_field="leader_id", counts=counts, tally=tally)
 
 
 def _investment_signed(ctx: Context) -> dict[str, Measured]:
@@ -327,13 +355,13 @@ def _investment_signed(ctx: Context) -> dict[str, Measured]:
 
     signed = _activities(ctx).filter(kind=Activity.Kind.AGREEMENT)
 
-    def tally(records, subject):
+    def tally(row, subject):
         # No agreement signed: no value, so a rank rule does not seat the zeros first together.
-        row = records.aggregate(amount=Sum("signed_amount"), n=Count("pk"))
         amount = (row["amount"] or Decimal(0)) if row["n"] else None
         return Measured(amount, row["n"], _activity_trace(ctx, subject, kind=Activity.Kind.AGREEMENT))
 
-    return _grouped(ctx, signed, zone_field="zone_id", person_field="leader_id", tally=tally)
+    counts = {"amount": Sum("signed_amount"), "n": Count("pk")}
+    return _grouped(ctx, signed, zone_field="zone_id", person_field="leader_id", counts=counts, tally=tally)
 
 
 def _bounty_score(ctx: Context) -> dict[str, Measured]:
@@ -435,13 +463,18 @@ def report_marks(zone_ids: list[int], period: Period) -> list[ReportMark]:
             first[key] = (timezone.localdate(at), user_id)
         if status == IndicatorReport.Status.RETURNED:
             returned[key] = returned.get(key, 0) + 1
+    dues = {  # each city's deadline of each month, asked once (not once per zone)
+        (code, month): due_on(city, period.year, month)
+        for code, city in cities.items()
+        for month in range(period.first_month, period.last_month + 1)
+    }
     marks = []
     for zone in zones:
-        city = cities[zone.region.code[:4] + "00"]
+        city_code = zone.region.code[:4] + "00"
         for month in range(period.first_month, period.last_month + 1):
             key = (zone.pk, month)
             submitted_on, submitted_by = first.get(key, (None, None))
-            due = due_on(city, period.year, month)
+            due = dues[(city_code, month)]
             marks.append(
                 ReportMark(
                     zone.pk,
