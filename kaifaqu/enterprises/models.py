@@ -123,3 +123,106 @@ class Enterprise(TimeStampedModel):
         elif self.specialised == self.Specialised.PROVINCIAL:
             labels.append("专精特新")
         return labels
+
+
+FIGURE = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
+
+
+class EnterpriseFiguresQuerySet(ScopedQuerySet):
+    zone_path = "enterprise__zone"
+    enterprise_path = "enterprise"
+
+
+class EnterpriseFigures(models.Model):
+    """企业经营数据: an enterprise's figures for a year (``month`` empty), or for 1–N月 of it where a
+    zone collects them monthly. The base of 亩均 evaluation and of 升规潜力. Amounts in 万元; a
+    figure not known stays empty (待补录), never zero."""
+
+    class Source(models.TextChoices):
+        ENTERPRISE = "enterprise", "企业填报"
+        ZONE = "zone", "开发区录入"
+        IMPORT = "import", "导入"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="figures")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField(
+        "月份", null=True, blank=True, help_text="按月填报时为1-N月累计；全年数据留空"
+    )
+    output_value = models.DecimalField("产值（万元）", **FIGURE)
+    revenue = models.DecimalField("营业收入（万元）", **FIGURE)
+    value_added = models.DecimalField("增加值（万元）", **FIGURE)
+    tax = models.DecimalField("税收（万元）", **FIGURE)
+    employees = models.PositiveIntegerField("用工（人）", null=True, blank=True)
+    energy_tce = models.DecimalField("能耗（吨标准煤）", **FIGURE)
+    rd_spend = models.DecimalField("研发投入（万元）", **FIGURE)
+    land_mu = models.DecimalField("用地面积（亩）", **FIGURE)
+    floor_area = models.DecimalField("建筑面积（平方米）", **FIGURE)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.ZONE)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("最后修改时间", auto_now=True)
+
+    objects = EnterpriseFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业经营数据"
+        verbose_name_plural = verbose_name
+        ordering = ["enterprise_id", "-year", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"], condition=models.Q(month__isnull=True), name="one_year_figures"
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "month"],
+                condition=models.Q(month__isnull=False),
+                name="one_month_figures",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__isnull=True) | models.Q(month__gte=1, month__lte=12),
+                name="figures_month_1_12",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}年" + (f"1-{self.month}月" if self.month else "")
+
+
+class OperatingStatus(models.Model):
+    """An enterprise's operating state from a day on (吕梁: 47户未复工复产企业，逐户研判): the latest is current."""
+
+    class Status(models.TextChoices):
+        NORMAL = "normal", "正常生产"
+        STOPPED = "stopped", "停产"
+        PARTIAL = "partial", "半停产"
+        NOT_RESUMED = "not_resumed", "未复工复产"
+        DEREGISTERED = "deregistered", "注销"
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="operating_statuses"
+    )
+    status = models.CharField("经营状态", max_length=14, choices=Status.choices)
+    since = models.DateField("起始日期")
+    reason = models.CharField("原因", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "企业经营状态"
+        verbose_name_plural = verbose_name
+        ordering = ["enterprise_id", "-since", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}：{self.get_status_display()}（{self.since}起）"
