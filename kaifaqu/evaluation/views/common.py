@@ -39,29 +39,33 @@ def get_scheme(request, pk: int) -> Scheme:
     return get_visible_or_404(Scheme.objects.select_related("zone", "region"), request.user, pk=pk)
 
 
+def parent_of(model, pk, field: str) -> int:
+    """The id of the record a run, a score, a list or an entry belongs to, else 404: each is reached
+    through its scheme's scope, never by its own id alone."""
+    try:
+        return model.objects.values_list(field, flat=True).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(NOT_FOUND) from exc
+
+
+def found_or_404(record):
+    if record is None:
+        raise Http404(NOT_FOUND)
+    return record
+
+
 def get_run(request, pk: int) -> Run:
     """A run, through its scheme: a draft is its keepers' business."""
-    try:
-        scheme_id = Run.objects.values_list("scheme_id", flat=True).get(pk=pk)
-    except (Run.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(NOT_FOUND) from exc
-    scheme = get_scheme(request, scheme_id)
-    run = selectors.visible_runs(request.user, scheme).filter(pk=pk).first()
-    if run is None:
-        raise Http404(NOT_FOUND)
+    scheme = get_scheme(request, parent_of(Run, pk, "scheme_id"))
+    run = found_or_404(selectors.visible_runs(request.user, scheme).filter(pk=pk).first())
     run.scheme = scheme
     return run
 
 
 def get_honor_list(request, pk: int) -> HonorList:
-    try:
-        scheme_id = HonorList.objects.values_list("scheme_id", flat=True).get(pk=pk)
-    except (HonorList.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(NOT_FOUND) from exc
-    scheme = get_scheme(request, scheme_id)
-    honor_list = selectors.visible_honor_lists(request.user, scheme).filter(pk=pk).first()
-    if honor_list is None:
-        raise Http404(NOT_FOUND)
+    """A 红黑榜, through its scheme: a list not yet published is its keepers' business."""
+    scheme = get_scheme(request, parent_of(HonorList, pk, "scheme_id"))
+    honor_list = found_or_404(selectors.visible_honor_lists(request.user, scheme).filter(pk=pk).first())
     honor_list.scheme = scheme
     return honor_list
 

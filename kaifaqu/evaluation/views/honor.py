@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +16,7 @@ from .. import exports, periods, services
 from ..forms import HonorAddForm, HonorRemoveForm
 from ..models import HonorEntry, HonorList
 from ..subjects import scheme_subjects
-from .common import HONOR_CSS, NOT_FOUND, act, download, get_honor_list, nav
+from .common import HONOR_CSS, act, download, get_honor_list, nav, parent_of
 
 
 def _page(request, honor_list: HonorList, *, add_form=None, removing=None, status: int = 200):
@@ -86,11 +85,7 @@ def honor_add(request, pk: int):
 @login_required
 @require_POST
 def honor_remove(request, pk: int):
-    try:
-        list_id = HonorEntry.objects.values_list("honor_list_id", flat=True).get(pk=pk)
-    except (HonorEntry.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(NOT_FOUND) from exc
-    honor_list = get_honor_list(request, list_id)
+    honor_list = get_honor_list(request, parent_of(HonorEntry, pk, "honor_list_id"))
     ensure(request.user, "evaluation.change", honor_list.scheme)
     entry = honor_list.entries.get(pk=pk)
     form = HonorRemoveForm(request.POST, auto_id=f"id_%s_{entry.pk}")

@@ -16,7 +16,7 @@ from kaifaqu.projects.models import local_today
 
 from .. import exports, periods, selectors, services
 from ..models import Run, Score
-from .common import NOT_FOUND, RUN_CSS, act, download, get_run, nav
+from .common import NOT_FOUND, RUN_CSS, act, download, found_or_404, get_run, nav, parent_of
 
 
 def run_title(run: Run) -> str:
@@ -113,14 +113,8 @@ def run_xlsx(request, pk: int):
 @login_required
 @require_GET
 def score_docx(request, pk: int):
-    try:
-        run_id = Score.objects.values_list("run_id", flat=True).get(pk=pk)
-    except (Score.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(NOT_FOUND) from exc
-    run = get_run(request, run_id)
-    score = selectors.visible_scores(request.user, run).filter(pk=pk).first()
-    if score is None:
-        raise Http404(NOT_FOUND)
+    run = get_run(request, parent_of(Score, pk, "run_id"))
+    score = found_or_404(selectors.visible_scores(request.user, run).filter(pk=pk).first())
     content = exports.score_sheet_docx(run, score)
     label = periods.parse(run.period, run.scheme.period).label
     return download(request, content, f"{run.scheme.name}{label}评分表（{score.subject_name}）.docx", DOCX_TYPE)

@@ -28,7 +28,7 @@ from ..metrics import METRICS, plain
 from ..models import Item, ManualValue, Run, Scheme
 from ..subjects import key_of, scheme_subjects
 from ..templates import scheme_fields, shipped_templates
-from .common import HONOR_CSS, NOT_FOUND, RUN_CSS, get_scheme, nav, refuse_enterprises
+from .common import HONOR_CSS, NOT_FOUND, RUN_CSS, get_scheme, nav, parent_of, refuse_enterprises
 
 SCHEME_FIELDS = ("name", "period", "subject_kind", "honor_rules", "results_public", "description")
 PAGE_SIZE = 50
@@ -402,11 +402,8 @@ def manual_values(request, pk: int):
 @login_required
 def manual_evidence(request, pk: int):
     """A hand-entered value's evidence: for the keepers, and for the subject it scores (its zone, the person)."""
-    try:
-        value = ManualValue.objects.select_related("item").get(pk=pk)
-    except (ManualValue.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(NOT_FOUND) from exc
-    scheme = get_scheme(request, value.item.scheme_id)
+    scheme = get_scheme(request, parent_of(ManualValue, pk, "item__scheme_id"))
+    value = ManualValue.objects.get(pk=pk)
     user = request.user
     # Besides the keepers, the subject it scores once published: a public result shows others' points,
     # never their evidence.
