@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kaifaqu.investment",
     "kaifaqu.chains",
     "kaifaqu.evaluation",
+    "kaifaqu.land",
     "kaifaqu.dashboard",
     "kaifaqu.reports",
     "kaifaqu.indicators",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("dashboard/", include("kaifaqu.dashboard.urls")),
     path("reports/", include("kaifaqu.reports.urls")),
     path("evaluation/", include("kaifaqu.evaluation.urls")),
+    path("land/", include("kaifaqu.land.urls")),
     path("api/", include("kaifaqu.api_urls")),
     path("admin/", admin.site.urls),
 ]

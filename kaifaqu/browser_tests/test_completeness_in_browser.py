@@ -34,6 +34,7 @@ def test_import_a_ledger_with_gaps_then_fill_one_from_the_dashboard(
         ],
     )
     login("xiaoyi-staff")
+    page.get_by_test_id("nav-more").get_by_role("button", name="更多").click()  # 导入台账 sits under 更多
     page.get_by_role("link", name="导入台账").click()
     page.get_by_label("台账类型").select_option(label="项目台账")
     page.get_by_label("导入到开发区").select_option(label="孝义经济技术开发区")

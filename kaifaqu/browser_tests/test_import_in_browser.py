@@ -28,6 +28,7 @@ def test_upload_fix_a_mapping_preview_commit_and_see_the_list(
         ],
     )
     login("xiaoyi-staff")
+    page.get_by_test_id("nav-more").get_by_role("button", name="更多").click()  # 导入台账 sits under 更多
     page.get_by_role("link", name="导入台账").click()
     page.get_by_label("台账类型").select_option(label="项目台账")
     page.get_by_label("导入到开发区").select_option(label="孝义经济技术开发区")

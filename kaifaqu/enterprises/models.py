@@ -57,6 +57,9 @@ class Enterprise(TimeStampedModel):
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     is_above_scale = models.BooleanField("规上企业", default=False)
     is_four_above = models.BooleanField("四上企业", default=False)
+    # 小升规 and 个转企 counted per year (孝义: 新增培育“四上企业”10户): the year it happened, when known.
+    above_scale_year = models.PositiveSmallIntegerField("入规年度", null=True, blank=True)
+    converted_year = models.PositiveSmallIntegerField("个转企年度", null=True, blank=True)
     is_high_tech = models.BooleanField("高新技术企业", default=False)
     specialised = models.CharField("专精特新", max_length=12, choices=Specialised.choices, blank=True, default="")
     is_chain_leader = models.BooleanField("链主企业", default=False)
@@ -192,6 +195,11 @@ class EnterpriseFigures(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}年" + (f"1-{self.month}月" if self.month else "")
 
+    @property
+    def zone_id(self) -> int:
+        """Where the audit trail files a change of it: the enterprise's zone."""
+        return self.enterprise.zone_id
+
 
 class OperatingStatus(models.Model):
     """An enterprise's operating state from a day on (吕梁: 47户未复工复产企业，逐户研判): the latest is current."""
@@ -226,3 +234,8 @@ class OperatingStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise}：{self.get_status_display()}（{self.since}起）"
+
+    @property
+    def zone_id(self) -> int:
+        """Where the audit trail files a change of it: the enterprise's zone."""
+        return self.enterprise.zone_id

@@ -13,7 +13,7 @@ score out again by hand.
 - Grades by score bands (A ≥ 120, B ≥ 80, C ≥ 50, D below, editable); equal scores share a grade
   and a place (1, 2, 2, 4).
 - Excluded, and said so: an enterprise below the land threshold (e.g. 3 亩), or without 用地面积,
-  税收 or 营业收入 — it cannot be measured per mu.
+  税收 or 营业收入 (增加值 where the scheme measures output by it) — it cannot be measured per mu.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ class Weighting:
     cap: Decimal = Decimal(3)
     bands: tuple[tuple[Decimal, str], ...] = ((Decimal(120), "A"), (Decimal(80), "B"), (Decimal(50), "C"))
     min_land_mu: Decimal = Decimal(3)
+    # 亩均营业收入, or 亩均增加值 where the zone measures output by value added ("value_added").
+    basis: str = "revenue"
 
 
 def _ratio(part: Decimal | None, whole: Decimal | None, scale: Decimal = Decimal(1)) -> Decimal | None:
@@ -71,11 +73,11 @@ def _ratio(part: Decimal | None, whole: Decimal | None, scale: Decimal = Decimal
     return part * scale / whole
 
 
-def indicators(figures: Figures) -> dict[str, Decimal | None]:
+def indicators(figures: Figures, basis: str = "revenue") -> dict[str, Decimal | None]:
     """The four per-mu indicators of one enterprise (unrounded; None where a figure is missing)."""
     return {
         "tax_per_mu": _ratio(figures.tax, figures.land_mu),
-        "revenue_per_mu": _ratio(figures.revenue, figures.land_mu),
+        "revenue_per_mu": _ratio(getattr(figures, basis), figures.land_mu),
         "energy_productivity": _ratio(figures.value_added, figures.energy_tce),
         "rd_intensity_pct": _ratio(figures.rd_spend, figures.revenue, HUNDRED),
     }
@@ -86,14 +88,15 @@ def exclusion(figures: Figures, weighting: Weighting) -> str:
     if figures.land_mu is None:
         return "未填用地面积（待补录）"
     if figures.land_mu < weighting.min_land_mu:
-        return f"用地面积{_plain(figures.land_mu)}亩，不足{_plain(weighting.min_land_mu)}亩，不参评"
-    missing = [name for name, value in (("税收", figures.tax), ("营业收入", figures.revenue)) if value is None]
+        return f"用地面积{plain(figures.land_mu)}亩，不足{plain(weighting.min_land_mu)}亩，不参评"
+    output = ("增加值", figures.value_added) if weighting.basis == "value_added" else ("营业收入", figures.revenue)
+    missing = [name for name, value in (("税收", figures.tax), output) if value is None]
     if missing:
         return f"未填{'、'.join(missing)}（待补录）"
     return ""
 
 
-def benchmarks(group: list[Figures]) -> dict[str, Decimal | None]:
+def benchmarks(group: list[Figures], basis: str = "revenue") -> dict[str, Decimal | None]:
     """The group's level of each indicator: its sums divided (not an average of the enterprises' ratios)."""
 
     def total(name: str, among: list[Figures]) -> Decimal:
@@ -104,7 +107,7 @@ def benchmarks(group: list[Figures]) -> dict[str, Decimal | None]:
 
     return {
         "tax_per_mu": _ratio(total("tax", group), total("land_mu", group)),
-        "revenue_per_mu": _ratio(total("revenue", group), total("land_mu", group)),
+        "revenue_per_mu": _ratio(total(basis, group), total("land_mu", group)),
         "energy_productivity": _ratio(
             total("value_added", reported("value_added", "energy_tce")),
             total("energy_tce", reported("value_added", "energy_tce")),
@@ -156,7 +159,7 @@ def grade_all(all_figures: Iterable[Figures], weighting: Weighting | None = None
             excluded.append((figures.key, reason))
         else:
             group.append(figures)
-    levels = benchmarks(group)
+    levels = benchmarks(group, weighting.basis)
     graded = [_score(figures, levels, weighting) for figures in group]
     places = rank_places({item.key: item.score for item in graded})
     for item in graded:
@@ -166,7 +169,7 @@ def grade_all(all_figures: Iterable[Figures], weighting: Weighting | None = None
 
 
 def _score(figures: Figures, levels: dict[str, Decimal | None], weighting: Weighting) -> Graded:
-    values = indicators(figures)
+    values = indicators(figures, weighting.basis)
     points, gaps = {}, []
     for name, weight in weighting.weights.items():
         value, level = values[name], levels[name]
@@ -181,5 +184,5 @@ def _score(figures: Figures, levels: dict[str, Decimal | None], weighting: Weigh
     return Graded(figures.key, rounded, points, sum(points.values(), Decimal(0)), gaps=gaps)
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     return format(value.normalize(), "f")

@@ -1,0 +1,5 @@
+from .views import mujun, parcels
+
+app_name = "land"
+
+urlpatterns = [*mujun.urls, *parcels.urls]
