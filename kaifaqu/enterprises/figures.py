@@ -29,10 +29,32 @@ NEEDS_REASON = frozenset(OperatingStatus.Status.values) - {OperatingStatus.Statu
 
 @transaction.atomic
 def figures_save(
-    *, user, enterprise: Enterprise, year: int, month: int | None = None, fields: dict[str, Any]
+    *,
+    user,
+    enterprise: Enterprise,
+    year: int,
+    month: int | None = None,
+    fields: dict[str, Any],
+    source: str | None = None,
 ) -> EnterpriseFigures:
     """Enter or correct an enterprise's figures of a year (or 1–``month``月). An empty figure stays
-    empty (待补录); an amount below zero, or a land area of zero, is refused at its field."""
+    empty (待补录); an amount below zero, or a land area of zero, is refused at its field.
+    ``source``: 导入 for an imported table; by default who entered it (the enterprise or the zone)."""
+    record = figures_check(user=user, enterprise=enterprise, year=year, month=month, fields=fields, source=source)
+    return trail.save_recorded(user=user, instance=record)
+
+
+def figures_check(
+    *,
+    user,
+    enterprise: Enterprise,
+    year: int,
+    month: int | None = None,
+    fields: dict[str, Any],
+    source: str | None = None,
+) -> EnterpriseFigures:
+    """The record ``figures_save`` would write, checked but not saved (an import's preview checks
+    every row with it); raises what ``figures_save`` raises."""
     ensure(user, "enterprise.figures", enterprise)
     refuse_unknown(fields)
     record = EnterpriseFigures.objects.filter(enterprise=enterprise, year=year, month=month).first()
@@ -40,7 +62,9 @@ def figures_save(
     for name, value in fields.items():
         setattr(record, name, value)
     record.entered_by = user
-    record.source = (
+    if source is not None and source not in EnterpriseFigures.Source.values:
+        raise ValidationError(f"不认识的数据来源：{source}。")
+    record.source = source or (
         EnterpriseFigures.Source.ENTERPRISE if scope_for(user).enterprise_id else EnterpriseFigures.Source.ZONE
     )
     bag = ErrorBag()
@@ -56,7 +80,7 @@ def figures_save(
     if not 2000 <= year <= 2100:
         bag.add("year", f"年度“{year}”不对，应在 2000 到 2100 之间。")
     bag.raise_if_any()
-    return trail.save_recorded(user=user, instance=record)
+    return record
 
 
 @transaction.atomic

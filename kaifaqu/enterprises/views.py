@@ -12,10 +12,12 @@ from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import get_visible_or_404
 from kaifaqu.core.validation import EditConflict
 from kaifaqu.core.views import FilteredListView, add_service_errors, show_edit_conflict
+from kaifaqu.land.selectors import history as mujun_history
 from kaifaqu.projects.models import Project, local_today
 from kaifaqu.services.models import AgencyItem, ServiceRequest
 
 from . import services
+from .figures_selectors import enterprise_overview
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm
 from .models import Enterprise
@@ -70,6 +72,10 @@ def enterprise_detail(request, pk: int):
             .order_by("project__name", "approval_type__order")[:100],
             "today": local_today(),
             "can_edit": can(request.user, "enterprise.change", enterprise),
+            # 经营数据 and 经营状态 (figures_views): the card and who may report them.
+            "business": enterprise_overview(enterprise, on=local_today()),
+            "can_report_figures": can(request.user, "enterprise.figures", enterprise),
+            "mujun_grades": mujun_history(enterprise, user=request.user)[:10],
             "history": record_history(request.user, record_key(enterprise)),
             "record_key": record_key(enterprise),
         },

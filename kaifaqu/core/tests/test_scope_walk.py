@@ -154,6 +154,18 @@ TARGETS = {
     "evaluation:honor_publish": "evaluation_honor_list",
     "evaluation:honor_docx": "evaluation_honor_list",
     "evaluation:honor_remove": "evaluation_honor_entry",
+    "enterprises:figures_edit": "enterprise",
+    "enterprises:status_set": "enterprise",
+    "land:mujun_scheme": "mujun_scheme",
+    "land:mujun_edit": "mujun_scheme",
+    "land:mujun_grade": "mujun_scheme",
+    "land:mujun_xlsx": "mujun_scheme",
+    "land:parcel": "parcel",
+    "land:parcel_edit": "parcel",
+    "land:parcel_check": "parcel",
+    "land:assessment_save": "parcel",
+    "land:disposal_add": "parcel",
+    "land:enterprise_disposal_add": "enterprise",
 }
 # The other parts of URLs that name more than a record: the hidden record's own, where it has one.
 OTHER_KWARGS = {
@@ -276,6 +288,7 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
         ),
         **investment,
         **_hidden_evaluation(xiaoyi, admin_user),
+        **_hidden_land(xiaoyi, admin_user, owner),
         "zone": xiaoyi,
         "park": park_create(user=admin_user, zone=xiaoyi, name="保密园区丙"),
         "enterprise": owner,
@@ -326,6 +339,11 @@ def hidden(xiaoyi, admin_user, xiaoyi_enterprise):
             "保密榜题辛未",
             "保密团队壬申",
             "保密进展癸酉",
+            "保密亩均方案戊寅",
+            "保密地块丁丑",
+            "保密结论庚辰",
+            "保密处置己卯",
+            "保密原因辛巳",
             "987,654",
             "孝义经济技术开发区",
         },
@@ -454,6 +472,37 @@ def _hidden_evaluation(xiaoyi, admin_user) -> dict:
         "evaluation_honor_list": honor_list,
         "evaluation_honor_entry": entry,
     }
+
+
+def _hidden_land(xiaoyi, admin_user, owner) -> dict:
+    """孝义's 亩均 scheme with the owner's grade, its figures and state, and a 标准地 sold to it with a
+    区域评估 and a disposal step."""
+    from kaifaqu.enterprises.figures import figures_save, status_set
+    from kaifaqu.land.models import MuJunScheme, Parcel
+    from kaifaqu.land.parcels import assessment_save, disposal_record, parcel_save
+    from kaifaqu.land.services import grade_year, scheme_save
+
+    figures_save(
+        user=admin_user, enterprise=owner, year=TODAY.year - 1, fields={"land_mu": 50, "tax": 500, "revenue": 5000}
+    )
+    status_set(user=admin_user, enterprise=owner, status="stopped", since=TODAY, reason="保密原因辛巳")
+    scheme = scheme_save(user=admin_user, scheme=MuJunScheme(zone=xiaoyi), fields={"name": "保密亩均方案戊寅"})
+    grade_year(user=admin_user, scheme=scheme, year=TODAY.year - 1)
+    parcel = parcel_save(
+        user=admin_user,
+        parcel=Parcel(),
+        fields={
+            "zone": xiaoyi,
+            "code": "保密地块丁丑",
+            "area_mu": 50,
+            "status": "sold",
+            "enterprise": owner,
+            "sold_on": TODAY - datetime.timedelta(days=900),
+        },
+    )
+    assessment_save(user=admin_user, parcel=parcel, kind="geohazard", conclusion="保密结论庚辰")
+    disposal_record(user=admin_user, parcel=parcel, step="talk", done_on=TODAY, note="保密处置己卯")
+    return {"mujun_scheme": scheme, "parcel": parcel}
 
 
 @pytest.fixture(params=["other-zone", "other-city", "other-enterprise"])
@@ -645,6 +694,14 @@ def reader(request, hidden, xiaoyi):
 
 # What an enterprise may write of its own: it files requests (and rates or reopens their results).
 ENTERPRISE_WRITES = {"/requests/new/"}
+
+
+def enterprise_writes(hidden) -> set[str]:
+    """…and reports its own 经营数据 and 经营状态 (an empty post is refused and changes nothing)."""
+    own = hidden["enterprise"].pk
+    return ENTERPRISE_WRITES | {f"/enterprises/{own}/figures/", f"/enterprises/{own}/status/"}
+
+
 # What every user who sees a zone may do: generate its reports (docs/permissions.md, 调度报告).
 READER_WRITES = {"/reports/"}
 POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>", re.IGNORECASE)
@@ -671,7 +728,7 @@ def test_users_without_the_right_are_refused_every_write_and_nothing_changes(rea
     for url, method, body, content_type in write_attempts(hidden):
         kwargs = {"content_type": content_type} if content_type else {}
         status = getattr(page, method)(url, body, **kwargs).status_code
-        own = url in READER_WRITES or (reader.reader_kind == "enterprise" and url in ENTERPRISE_WRITES)
+        own = url in READER_WRITES or (reader.reader_kind == "enterprise" and url in enterprise_writes(hidden))
         if status not in (403, 404, 405) and not own:
             answered.setdefault(url, set()).add(f"{method.upper()} {status}")
     offered = {url: sorted(answers) for url, answers in answered.items() if write_forms(page, url)}
