@@ -12,6 +12,7 @@ from kaifaqu.core.views import style_filter_form
 from kaifaqu.core.working_year import remember, working_year
 from kaifaqu.evaluation.cards import ranking_cards
 from kaifaqu.investment.cards import investment_card
+from kaifaqu.land.cards import land_card
 from kaifaqu.projects.cards import cohort_card, in_statistics_card
 from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.filters import ProjectFilter
@@ -65,21 +66,34 @@ def dashboard(request):
             **_lifecycle_cards(request, projects, scope, figures),
             "completeness": _completeness(projects, links, year=chosen["year"]),
             "investment": _investment(request, chosen),
+            "land": _land(request, chosen),
             "ranking_cards": ranking_cards(request.user),
         },
     )
+
+
+def _chosen_zones(request, chosen: dict):
+    """The zone or the city chosen on the page, as the user sees it."""
+    zones = Zone.objects.visible_to(request.user)
+    if chosen["zone"] is not None:
+        return zones.filter(pk=chosen["zone"].pk)
+    if chosen["city"]:
+        return zones.filter(region__code__startswith=chosen["city"][:4])
+    return zones
+
+
+def _land(request, chosen: dict):
+    """亩均 and 标准地 of the zone or city chosen (none for an enterprise's login)."""
+    if scope_for(request.user).enterprise_id is not None:
+        return None
+    return land_card(request.user, zones=_chosen_zones(request, chosen))
 
 
 def _investment(request, chosen: dict):
     """The working year's 招商 figures of the zone or city chosen (none for an enterprise's login)."""
     if scope_for(request.user).enterprise_id is not None:
         return None
-    zones = Zone.objects.visible_to(request.user)
-    if chosen["zone"] is not None:
-        zones = zones.filter(pk=chosen["zone"].pk)
-    elif chosen["city"]:
-        zones = zones.filter(region__code__startswith=chosen["city"][:4])
-    return investment_card(request.user, zones=zones, year=chosen["year"])
+    return investment_card(request.user, zones=_chosen_zones(request, chosen), year=chosen["year"])
 
 
 def _lifecycle_cards(request, projects, scope: dict, figures: selectors.Dashboard) -> dict:

@@ -20,6 +20,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.services import enterprise_create
 from kaifaqu.evaluation.models import Scheme
 from kaifaqu.indicators.models import IndicatorReport
+from kaifaqu.land.models import MuJunScheme, Parcel
 from kaifaqu.projects import lifecycle
 from kaifaqu.projects.models import PlanCategory, Project, Stage, StageChange, local_today
 from kaifaqu.projects.services import (
@@ -42,6 +43,7 @@ from .dates import DemoCalendar
 from .evaluation import demo_evaluation
 from .indicators import demo_indicators
 from .investment import OTHER_LEADER_USERNAMES, demo_investment
+from .land import demo_land
 from .requests import demo_requests
 
 DEMO_USERS = (
@@ -156,7 +158,8 @@ def demo_load(*, force: bool = False, today: datetime.date | None = None) -> Dem
     demo_investment(admin=admin, today=today)  # after the users: the 班子 and 招商专员 are zone members
     demo_chains(admin=admin)  # after 招商: its targets go on the missing links
     demo_bounties(admin=admin, today=today)  # after the chains: a bounty serves a link
-    demo_evaluation(today=today)  # last: the scheme reads the months, requests and 揭榜 above
+    demo_evaluation(today=today)  # the scheme reads the months, requests and 揭榜 above
+    demo_land(admin=admin, today=today)  # 孝义's and 灵石's figures, grades and parcels
     return DemoSummary(len(zones), len(enterprises), count, tuple(name for name, *_ in DEMO_USERS))
 
 
@@ -166,6 +169,8 @@ def _wipe() -> None:
     Campaign.objects.all().delete()  # an entry protects its project
     IndustryChain.objects.all().delete()  # a chain protects its region
     Scheme.objects.all().delete()  # a 考核 scheme protects its region
+    MuJunScheme.objects.all().delete()  # so does a 亩均 scheme
+    Parcel.objects.all().delete()  # a parcel protects its zone
     IndicatorReport.objects.all().delete()  # 全市 figures protect their region
     ServiceRequest.objects.all().delete()  # requests protect their enterprise and project
     Project.objects.all().delete()

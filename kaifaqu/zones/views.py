@@ -13,6 +13,7 @@ from kaifaqu.core.money import format_yi
 from kaifaqu.core.scoping import get_visible_or_404, scope_for
 from kaifaqu.core.working_year import working_year
 from kaifaqu.investment.cards import investment_card
+from kaifaqu.land.cards import land_card
 from kaifaqu.projects.cards import cohort_card, in_statistics_card
 from kaifaqu.projects.completeness import CompletenessCard, completeness_card
 from kaifaqu.projects.models import Project
@@ -56,8 +57,16 @@ def zone_detail(request, pk: int):
             **_lifecycle_cards(request, zone, projects.filter(zone=zone), year=year, stats=stats),
             "completeness": _completeness(zone, projects.filter(zone=zone)),
             "investment": _investment(request, zone, year),
+            "land": _land(request, zone),
         },
     )
+
+
+def _land(request, zone: Zone):
+    """亩均 per park and the zone's 标准地 (an enterprise's login has none)."""
+    if scope_for(request.user).enterprise_id is not None:
+        return None
+    return land_card(request.user, zones=Zone.objects.filter(pk=zone.pk), by_park=True)
 
 
 def _investment(request, zone: Zone, year: int):
