@@ -26,8 +26,9 @@ from kaifaqu.enterprises.figures import figures_save, status_set
 from kaifaqu.enterprises.models import Enterprise, EnterpriseFigures, OperatingStatus
 from kaifaqu.enterprises.services import enterprise_create, enterprise_update
 from kaifaqu.land.models import Disposal, Parcel
-from kaifaqu.land.parcels import assessment_save, check_promise, disposal_record, parcel_save
+from kaifaqu.land.parcels import assessment_save, check_promise, disposal_record, parcel_save, project_investment
 from kaifaqu.land.services import default_scheme, grade_year
+from kaifaqu.projects.models import Project
 from kaifaqu.zones.models import Zone
 
 ZONES = ("孝义", "灵石")
@@ -117,6 +118,19 @@ def _parcels(admin, zone: Zone, rng: random.Random, today: datetime.date, *, cou
             }
         )
         fields |= _promise(figures, area, index, rng)
+        _within_promise(fields)
+        # 投资强度 is checked on the project built there; a buyer without one on the ledger has its
+        # parcel's control set without it (the check would only say 待补录).
+        project = Project.objects.filter(zone=zone, enterprise=buyer).order_by("pk").first() if buyer else None
+        invested = project_investment(project)[0] if project is not None else None
+        if invested:
+            # the control a zone set for such a project: what it was going to invest, a little under
+            fields["project"] = project
+            fields["invest_intensity"] = min(
+                fields["invest_intensity"], (invested / area * Decimal("0.9")).quantize(TWO)
+            )
+        else:
+            fields["invest_intensity"] = None
         parcel = parcel_save(user=admin, parcel=Parcel(), fields=fields)
         for kind, conclusion, reference in ASSESSMENTS[: 4 + index % 4]:
             assessment_save(
@@ -165,6 +179,18 @@ def _control(rng: random.Random) -> dict:
         "energy_per_unit": Decimal(rng.choice(("0.8", "1.0", "1.5"))),
         "environment_standard": "废水零排放，颗粒物、VOCs执行山西省超低排放标准",
     }
+
+
+def _within_promise(fields: dict) -> None:
+    """A promise is never weaker than the parcel's control indicator: where the drawn control is
+    stricter than what the buyer promised, the control is the promise (energy: the lower is stricter)."""
+    for key in ("invest_intensity", "plot_ratio", "tax_per_mu", "energy_per_unit"):
+        promised = fields.get(f"promised_{key}")
+        if promised is None or fields.get(key) is None:
+            continue
+        stricter = fields[key] < promised if key == "energy_per_unit" else fields[key] > promised
+        if stricter:
+            fields[key] = promised
 
 
 def _dates(sold: datetime.date, status: str, today: datetime.date) -> dict:

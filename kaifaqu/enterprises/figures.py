@@ -17,6 +17,7 @@ from kaifaqu.audit import trail
 from kaifaqu.core.rights import ensure
 from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.validation import ErrorBag, full_clean_into
+from kaifaqu.projects.models import local_today
 
 from .models import Enterprise, EnterpriseFigures, OperatingStatus
 
@@ -92,6 +93,8 @@ def status_set(*, user, enterprise: Enterprise, status: str, since: datetime.dat
         bag.add("status", "请选择经营状态。")
     elif status in NEEDS_REASON and not reason.strip():
         bag.add("reason", f"“{OperatingStatus.Status(status).label}”须写明原因。")
+    if since is not None and since > local_today():
+        bag.add("since", f"起始日期（{since}）不能晚于今天：经营状态记录已经发生的情况。")
     bag.raise_if_any()
     record = OperatingStatus(enterprise=enterprise, status=status, since=since, reason=reason.strip(), recorded_by=user)
     return trail.save_recorded(user=user, instance=record)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from kaifaqu.core.export import XLSX_TYPE
@@ -28,6 +28,7 @@ from kaifaqu.zones.models import Zone
 from . import figures_selectors as selectors
 from .figures import ABOVE_SCALE_REVENUE, status_set, upgrade_candidates
 from .figures import figures_save as save_figures
+from .figures_import import figures_import_zones
 from .models import Enterprise, EnterpriseFigures, OperatingStatus
 
 PENDING_FILL = "FFF2CC"  # a 待补录 cell in the workbook: pale yellow, to be filled in
@@ -67,6 +68,22 @@ def parse_month(value) -> int | None:
 # ------------------------------------------------------------------ the enterprise's form
 
 
+class GroupedDecimalField(forms.DecimalField):
+    """Figures are pasted from Excel as “1,234.5” (or with full-width commas): read them as numbers."""
+
+    def to_python(self, value):
+        return super().to_python(_ungrouped(value))
+
+
+class GroupedIntegerField(forms.IntegerField):
+    def to_python(self, value):
+        return super().to_python(_ungrouped(value))
+
+
+def _ungrouped(value):
+    return value.replace(",", "").replace("，", "").strip() if isinstance(value, str) else value
+
+
 class FiguresForm(forms.Form):
     """The nine figures, each optional (empty: 待补录); the rules on them are the service's."""
 
@@ -75,12 +92,17 @@ class FiguresForm(forms.Form):
         for figure in selectors.FIGURES:
             hint = getattr(last_year, figure.name, None) if last_year is not None else None
             attrs = {"inputmode": "numeric" if figure.name == "employees" else "decimal", "autocomplete": "off"}
-            messages_ = {"invalid": f"{figure.label}请填数字，如 1234.5。"}
+            messages_ = {
+                "invalid": f"{figure.label}请填数字，如 1234.5。",
+                "max_digits": f"{figure.label}数值过大，请核对单位（{figure.unit}）。",
+                "max_whole_digits": f"{figure.label}数值过大，请核对单位（{figure.unit}）。",
+                "max_decimal_places": f"{figure.label}最多保留两位小数。",
+            }
             if figure.name == "employees":
                 messages_ = {"invalid": "用工请填整数（人）。"}
-                field = forms.IntegerField(required=False, error_messages=messages_)
+                field = GroupedIntegerField(required=False, error_messages=messages_)
             else:
-                field = forms.DecimalField(
+                field = GroupedDecimalField(
                     required=False, max_digits=16, decimal_places=2, localize=False, error_messages=messages_
                 )
             field.widget = forms.TextInput(attrs={**attrs, "class": "form-control text-end"})
@@ -100,7 +122,7 @@ class FiguresForm(forms.Form):
 
 
 def _period_choices(year: int) -> list[tuple[str, str]]:
-    return [("", f"{year}年全年"), *((str(month), f"{year}年1-{month}月") for month in range(1, 13))]
+    return [("", f"{year}年全年"), *((str(month), _period(year, month)) for month in range(1, 13))]
 
 
 @login_required
@@ -149,6 +171,8 @@ def figures_edit(request, pk: int):
 
 
 def _period(year: int, month: int | None) -> str:
+    if month == 1:
+        return f"{year}年1月"
     return f"{year}年" + (f"1-{month}月" if month else "")
 
 
@@ -300,20 +324,12 @@ def figures_list(request):
         ],
         "state_counts": selectors.state_counts(scoped, on=today),
         "today": today,
-        "import_url": _url_or_none("enterprises:figures_import"),
+        "import_url": reverse("enterprises:figures_import") if figures_import_zones(request.user).exists() else None,
     }
     template = "enterprises/figures_list.html"
     if request.htmx and not request.htmx.boosted:
         template = "enterprises/figures_list_results.html"
     return render(request, template, context)
-
-
-def _url_or_none(name: str) -> str | None:
-    """The import page is another part's: linked once it exists."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 @login_required

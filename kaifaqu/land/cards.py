@@ -53,11 +53,15 @@ def land_card(user, *, zones, by_park: bool = False) -> LandCard:
         rows = _park_rows(enterprises, year)
     else:
         names = dict(zones.values_list("pk", "short_name"))
+        levels = zone_levels(enterprises, year=year)
         rows = [
             LevelRow(names.get(key) or "", level.enterprises, level.land_mu, level.tax_per_mu, level.revenue_per_mu)
-            for key, level in zone_levels(enterprises, year=year).items()
+            for key, level in levels.items()
         ]
         rows.sort(key=lambda row: -(row.tax_per_mu or 0))
+        # A zone none of whose enterprises reported the year is listed too, as 未填报: the office
+        # must see whom to ask, not a shorter table.
+        rows += [LevelRow(name, 0, Decimal(0), None, None) for key, name in sorted(names.items()) if key not in levels]
     grades, graded_year = _grades(user, enterprises)
     parcels = Parcel.objects.visible_to(user)
     return LandCard(

@@ -122,7 +122,7 @@ class MuJunScheme(OwnedByZoneOrRegion, TimeStampedModel):
         weights = (self.weight_tax, self.weight_revenue, self.weight_energy, self.weight_rd)
         parts = "、".join(f"{names[key]}{plain(weight)}分" for key, weight in zip(names, weights, strict=True))
         return (
-            f"{parts}；各项以参评企业整体水平（合计数相除）为该项满分，按比例计分，单项最高为权重的{plain(self.cap)}倍；"
+            f"{parts}；各项以参评企业整体水平（合计数相除）为该项满分，按比例计分，单项最高为权重的{plain(self.cap)}倍；未填报的指标按已填报指标折算；"
             f"综合得分≥{plain(self.band_a)}分为A类（优先发展），≥{plain(self.band_b)}分为B类（提升发展），"
             f"≥{plain(self.band_c)}分为C类（帮扶转型），其余为D类（整治提升）；用地不足{plain(self.min_land_mu)}亩的企业不参评。"
         )

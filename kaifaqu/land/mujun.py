@@ -8,8 +8,10 @@ score out again by hand.
 - Each indicator's benchmark is the whole group's level — the sums divided, not the average of
   ratios (亩均税收 of the zone = 全部税收 ÷ 全部用地), as the 浙江 method computes it.
 - An indicator's points: weight × (value ÷ benchmark), at most ``cap`` × weight (one giant enterprise
-  does not buy its grade on one indicator), never below zero. An indicator the enterprise did not
-  report scores nothing and is named (待补录). The score is the sum: 100 at the benchmark.
+  does not buy its grade on one indicator), never below zero. The score is the sum: 100 at the
+  benchmark. An indicator the enterprise did not report (能耗, 研发 left empty) is named (待补录) and
+  the score is worked out on the indicators it reported, scaled to the full weights — an unknown
+  figure is not a zero, and must not put an enterprise in D (整治提升) and on the 低效 list.
 - Grades by score bands (A ≥ 120, B ≥ 80, C ≥ 50, D below, editable); equal scores share a grade
   and a place (1, 2, 2, 4).
 - Excluded, and said so: an enterprise below the land threshold (e.g. 3 亩), or without 用地面积,
@@ -181,7 +183,13 @@ def _score(figures: Figures, levels: dict[str, Decimal | None], weighting: Weigh
         share = min(max(value / level, Decimal(0)), weighting.cap)
         points[name] = (weight * share).quantize(CENT, ROUND_HALF_UP)
     rounded = {name: None if value is None else value.quantize(CENT, ROUND_HALF_UP) for name, value in values.items()}
-    return Graded(figures.key, rounded, points, sum(points.values(), Decimal(0)), gaps=gaps)
+    score = sum(points.values(), Decimal(0))
+    reported = sum((weight for name, weight in weighting.weights.items() if values[name] is not None), Decimal(0))
+    if gaps and reported:
+        # An indicator not reported is unknown, not zero: the score is worked out on those reported
+        # (已报得分 ÷ 已报权重 × 总权重) and the gap is named, so 待补录 never reads as 整治提升.
+        score = (score * sum(weighting.weights.values()) / reported).quantize(CENT, ROUND_HALF_UP)
+    return Graded(figures.key, rounded, points, score, gaps=gaps)
 
 
 def plain(value: Decimal) -> str:

@@ -147,6 +147,16 @@ def _check_figures(parcel: Parcel, bag: ErrorBag) -> None:
         for name in PROMISES:
             if getattr(parcel, name) is not None:
                 bag.add(name, "只有以“标准地”出让的地块才有承诺指标；非标准地请留空。")
+        return
+    for key in CONTROLS:
+        control, promised = getattr(parcel, key), getattr(parcel, f"promised_{key}")
+        if control is None or promised is None or bag.has(f"promised_{key}"):
+            continue
+        lower = key == "energy_per_unit"
+        if (promised > control) if lower else (promised < control):
+            word = "高于" if lower else "低于"
+            label = Parcel._meta.get_field(f"promised_{key}").verbose_name
+            bag.add(f"promised_{key}", f"{label}（{_two(promised)}）不能{word}控制指标（{_two(control)}）。")
 
 
 # ---------------------------------------------------------------- 区域评估
@@ -198,6 +208,7 @@ class Item:
     actual: Decimal | None
     lower_is_better: bool = False
     missing: str = ""  # why the actual figure is not known (待补录)
+    basis: str = "承诺"  # what ``promised`` is: the buyer's 承诺, or the parcel's 控制指标 where none was promised
 
     @property
     def met(self) -> bool | None:
@@ -213,10 +224,12 @@ class Item:
 
     def words(self) -> str:
         if self.actual is None:
-            return f"{self.label} {MISSING}（{self.missing}），承诺 {_two(self.promised)}"
+            return f"{self.label} {MISSING}（{self.missing}），{self.basis} {_two(self.promised)}"
         unit = f"{self.unit}" if self.unit else ""
         relation = "超" if self.lower_is_better else "差"
-        return f"{self.label} {_two(self.actual)}{unit}，承诺 {_two(self.promised)}，{relation} {_two(self.gap)}"
+        return (
+            f"{self.label} {_two(self.actual)}{unit}，{self.basis} {_two(self.promised)}，{relation} {_two(self.gap)}"
+        )
 
 
 @dataclass
@@ -266,22 +279,26 @@ def compare_promise(parcel: Parcel, year: int) -> Comparison:
         return value, ("" if value is not None else f"未填报{label}")
 
     comparison = Comparison(year=year)
-    if parcel.promised_invest_intensity is not None:
+    target = {key: _target(parcel, key) for key in CONTROLS}
+    if target["invest_intensity"][0] is not None:
         invested, why = project_investment(parcel.project)
         actual = _ratio(invested, area)
+        promised, basis = target["invest_intensity"]
         comparison.items.append(
-            Item("invest_intensity", "投资强度", "万元/亩", parcel.promised_invest_intensity, actual, missing=why)
+            Item("invest_intensity", "投资强度", "万元/亩", promised, actual, missing=why, basis=basis)
         )
-    if parcel.promised_plot_ratio is not None:
+    if target["plot_ratio"][0] is not None:
         floor, why = figure("floor_area")
         actual = _ratio(floor, area * SQUARE_METRES_PER_MU if area else None)
-        comparison.items.append(Item("plot_ratio", "容积率", "", parcel.promised_plot_ratio, actual, missing=why))
-    if parcel.promised_tax_per_mu is not None:
+        promised, basis = target["plot_ratio"]
+        comparison.items.append(Item("plot_ratio", "容积率", "", promised, actual, missing=why, basis=basis))
+    if target["tax_per_mu"][0] is not None:
         tax, why = figure("tax")
+        promised, basis = target["tax_per_mu"]
         comparison.items.append(
-            Item("tax_per_mu", "亩均税收", "万元/亩", parcel.promised_tax_per_mu, _ratio(tax, area), missing=why)
+            Item("tax_per_mu", "亩均税收", "万元/亩", promised, _ratio(tax, area), missing=why, basis=basis)
         )
-    if parcel.promised_energy_per_unit is not None:
+    if target["energy_per_unit"][0] is not None:
         energy, why = figure("energy_tce")
         added, why_added = figure("value_added")
         actual = _ratio(energy, added)
@@ -292,13 +309,26 @@ def compare_promise(parcel: Parcel, year: int) -> Comparison:
                 "energy_per_unit",
                 "单位能耗",
                 "吨标准煤/万元",
-                parcel.promised_energy_per_unit,
+                target["energy_per_unit"][0],
                 actual,
                 lower_is_better=True,
                 missing=why or why_added,
+                basis=target["energy_per_unit"][1],
             )
         )
     return comparison
+
+
+CONTROLS = ("invest_intensity", "plot_ratio", "tax_per_mu", "energy_per_unit")
+
+
+def _target(parcel: Parcel, key: str) -> tuple[Decimal | None, str]:
+    """What the parcel is checked against: the buyer's promise, else the 标准地's own 控制指标 (a
+    control indicator binds the buyer whether or not it wrote a promise)."""
+    promised = getattr(parcel, f"promised_{key}")
+    if promised is not None:
+        return promised, "承诺"
+    return getattr(parcel, key), "控制指标"
 
 
 def project_investment(project: Project | None) -> tuple[Decimal | None, str]:
@@ -323,8 +353,8 @@ def check_promise(user, parcel: Parcel, year: int, *, today: datetime.date | Non
     bag = ErrorBag()
     if not parcel.is_standard:
         bag.add("is_standard", "只有以“标准地”出让的地块才核验承诺。")
-    elif not any(getattr(parcel, name) is not None for name in PROMISES):
-        bag.add("promised_tax_per_mu", "该地块没有登记承诺指标，请先在地块信息中填写。")
+    elif not any(_target(parcel, key)[0] is not None for key in CONTROLS):
+        bag.add("promised_tax_per_mu", "该地块没有登记控制指标或承诺指标，请先在地块信息中填写。")
     if parcel.status not in IN_PRODUCTION:
         bag.add("status", f"地块状态为“{parcel.get_status_display()}”，投产后才核验承诺。")
     today = today or local_today()

@@ -12,6 +12,7 @@ from kaifaqu.enterprises.models import EnterpriseFigures
 
 from .models import MuJunGrade, MuJunScheme
 from .mujun import CENT, GRADE_WORDS
+from .services import covered_enterprises
 
 ORDER = "ABCD"  # better first: a move to a later letter is a move down
 
@@ -36,6 +37,22 @@ def grades_of(scheme: MuJunScheme, year: int, *, user=None) -> QuerySet[MuJunGra
 
 def graded_years(scheme: MuJunScheme) -> list[int]:
     return list(MuJunGrade.objects.filter(scheme=scheme).values_list("year", flat=True).distinct().order_by("-year"))
+
+
+def changed_since_graded(scheme: MuJunScheme, year: int, rows) -> int:
+    """How many covered enterprises' figures of the year were entered or corrected after the grading:
+    the grades no longer read what the enterprises reported, and the page says to grade again."""
+    graded_at = min((row.graded_at for row in rows), default=None)
+    if graded_at is None:
+        return 0
+    return (
+        EnterpriseFigures.objects.filter(
+            enterprise__in=covered_enterprises(scheme), year=year, month__isnull=True, updated_at__gt=graded_at
+        )
+        .values("enterprise")
+        .distinct()
+        .count()
+    )
 
 
 def distribution(rows) -> dict[str, int]:

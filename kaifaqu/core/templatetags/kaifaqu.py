@@ -21,6 +21,14 @@ def wan(value) -> str:
 
 
 @register.filter
+def whole(value) -> str:
+    """A whole number (用工 人, 户) with thousands separators: ``6,350`` (the zh-hans locale has none)."""
+    if value is None or value == "":
+        return ""
+    return f"{int(value):,}"
+
+
+@register.filter
 def yi(value) -> str:
     """万元 shown as 亿元 with two decimals and thousands separators: ``1,234.50``."""
     return format_yi(value, grouped=True)

@@ -36,7 +36,8 @@ def zone_land(admin_user, xiaoyi, xiaoyi_park, xiaoyi_enterprise):
         fields={"name": "金达机械", "zone": xiaoyi, "credit_code": make_credit_code("141181", "00000001")},
     )
     # 梧桐新材料园: 鹏飞 300 亩 / 3000 万元 税收 → 10 万元/亩; 金达 (no parcel): 100 亩 / 500 → 5.
-    # Graded against 8.75 and 87.5: 鹏飞 40 × 10/8.75 + 25 × 100/87.5 = 74.29 (C), 金达 37.14 (D).
+    # Graded against 8.75 and 87.5: 鹏飞 40 × 10/8.75 + 25 × 100/87.5 = 74.29, 金达 37.14; neither
+    # reported 能耗 or 研发, so both are scaled by 100/65: 114.29 (B) and 57.14 (C).
     figures_save(
         user=admin_user,
         enterprise=xiaoyi_enterprise,
@@ -74,8 +75,8 @@ def test_the_zone_page_shows_per_mu_by_park_the_grades_and_the_rate(xiaoyi, xiao
     assert "5.00" in card[card.index("未关联园区") :]
     assert "8.75" in card  # the whole: 3500 ÷ 400
     grades = card[card.index(f"{LAST}年亩均评价") : card.index('data-testid="land-levels"')]
-    assert "A类 <strong>0</strong> 户" in grades and "B类 <strong>0</strong> 户" in grades
-    assert "C类 <strong>1</strong> 户" in grades and "D类 <strong>1</strong> 户" in grades
+    assert "A类 <strong>0</strong> 户" in grades and "B类 <strong>1</strong> 户" in grades
+    assert "C类 <strong>1</strong> 户" in grades and "D类 <strong>0</strong> 户" in grades
 
 
 def test_an_enterprise_login_has_no_card(xiaoyi, xiaoyi_enterprise, zone_land):

@@ -92,10 +92,12 @@ def test_grading_again_replaces_the_year_and_the_moves_are_read_against_the_year
     assert MuJunGrade.objects.filter(scheme=scheme, year=2025).count() == 7
     moves = with_moves(scheme, 2025, grades_of(scheme, 2025))
     down = {move.grade.enterprise.name[0]: move.word for move in moved_down(moves)}
-    # 2024 (tax and revenue only; weights 40/25 over a level of 15 and 100): 乙 3000 → 80+25 = 105 B,
-    # 甲 2000 → 53.33+25 = 78.33 C, 丙/丁 500 → 13.33+25 = 38.33 D; 2025: 甲 A, 乙 B, 丙 B, 丁 B.
-    assert down == {}
-    assert [move.word for move in moves if move.grade.enterprise.name[0] == "甲"] == ["↑C→A"]
+    # 2024 (tax and revenue only; weights 40/25 over a level of 15 and 100, scaled by 100/65 for the two
+    # not reported): 乙 3000 → (80+25) → 161.54 A, 甲 2000 → (53.33+25) → 120.51 A, 丙/丁 500 → 58.97 C;
+    # 2025: 甲 A, 乙 B, 丙 B, 丁 B.
+    assert down == {"乙": "↓A→B"}
+    words = {move.grade.enterprise.name[0]: move.word for move in moves}
+    assert (words["甲"], words["丙"], words["小"]) == ("持平", "↑C→B", "")
     assert [row.year for row in history(ledger["甲"], user=admin_user)] == [2025, 2024]
 
 
@@ -124,3 +126,19 @@ def test_the_command_prints_the_contract(ledger, xiaoyi):
     text = io.StringIO()
     call_command("mujun", "grade", "--zone", "孝义", "--year", "2025", stdout=text)
     assert "A类（优先发展）1户" in text.getvalue() and "不参评：小公司" in text.getvalue()
+
+
+def test_figures_corrected_after_grading_are_said_on_the_page(admin_user, xiaoyi, xiaoyi_staff, ledger):
+    from django.test import Client
+    from django.urls import reverse
+
+    from kaifaqu.land.selectors import changed_since_graded
+
+    scheme = default_scheme(user=admin_user, zone=xiaoyi)
+    grade_year(user=admin_user, scheme=scheme, year=2025)
+    assert changed_since_graded(scheme, 2025, grades_of(scheme, 2025)) == 0
+    figures_save(user=admin_user, enterprise=ledger["未报"], year=2025, fields={"land_mu": D(10), "tax": D(100)})
+    client = Client()
+    client.force_login(xiaoyi_staff)
+    page = client.get(reverse("land:mujun_scheme", args=[scheme.pk]), {"year": 2025}).content.decode()
+    assert "有 1 户企业的2025年经营数据有新填报或更正" in page and "请重新评价" in page

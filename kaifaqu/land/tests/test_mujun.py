@@ -86,11 +86,12 @@ def test_a_cap_keeps_one_indicator_from_buying_the_grade():
     assert capped["乙"].points["tax_per_mu"] == D("33.00")
 
 
-def test_a_missing_figure_scores_nothing_on_its_indicator_and_is_named():
+def test_a_missing_figure_is_named_and_the_score_is_worked_on_the_reported_ones():
     grading = grade_all([F("甲", 10, 100, 2000, 300, 100, 40), F("乙", 10, 100, 2000, None, None, None)])
     second = next(item for item in grading.graded if item.key == "乙")
     assert second.gaps == ["单位能耗增加值", "研发投入强度"]
     assert second.points["energy_productivity"] == second.points["rd_intensity_pct"] == 0
-    assert second.score == D("65.00")  # 40 + 25 at the level, nothing for the two it did not report
+    # 40 + 25 at the level on the two it reported, scaled to the full 100: an unknown is not a zero
+    assert second.score == D("100.00")
     # the level of an indicator counts only those who reported it: 甲 alone sets 能耗 and 研发
     assert grading.benchmarks["energy_productivity"] == D(3) and indicators(F("x", 1, 1, 1))["rd_intensity_pct"] is None

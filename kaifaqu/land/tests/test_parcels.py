@@ -220,12 +220,13 @@ def test_assessments_add_and_replace(make_parcel, xiaoyi_staff):
     assert [(item.kind, item.conclusion) for item in parcel.assessments.all()] == [("geohazard", "危险性小，适宜建设")]
 
 
-def test_the_command_prints_the_contract_as_json(make_parcel):
+def test_the_command_prints_the_contract_as_json(make_parcel, xiaoyi):
     make_parcel("A1", sold=datetime.date(2022, 3, 1))
     make_parcel("A2", standard=False, sold=datetime.date(2024, 3, 1))
     out = io.StringIO()
     call_command("land", "stats", "--zone", "孝义", "--from", "2022-01-01", "--to", "2025-12-31", "--json", stdout=out)
     assert json.loads(out.getvalue()) == {
+        "zone": xiaoyi.name,
         "parcels": "2",
         "sold": "2",
         "sold_standard": "1",
@@ -300,3 +301,25 @@ def test_the_pages_show_the_figures(producing, make_parcel, client, xiaoyi_staff
     assert found[23] == "未达标" and found[25].startswith("亩均税收 12.50万元/亩，承诺 15.00，差 2.50；容积率 待补录")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(reverse("land:supervision_xlsx")).streaming_content)))
     assert [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)] == ["XY-2023-07"]
+
+
+def test_a_promise_below_the_control_is_refused_and_a_control_without_promise_is_checked(
+    make_parcel, xiaoyi_enterprise, admin_user
+):
+    with pytest.raises(ValidationError) as refused:
+        make_parcel("P1", tax_per_mu=D(15), promised_tax_per_mu=D(12))
+    assert "承诺亩均税收（万元/亩）（12.00）不能低于控制指标（15.00）" in str(refused.value)
+    parcel = make_parcel(
+        "P2", status=S.PRODUCING, enterprise=xiaoyi_enterprise, tax_per_mu=D(15), energy_per_unit=D("0.5")
+    )
+    figures_save(
+        user=admin_user,
+        enterprise=xiaoyi_enterprise,
+        year=LAST_YEAR,
+        fields={"tax": D(1200), "energy_tce": D(400), "value_added": D(1000)},
+    )
+    check_promise(admin_user, parcel, LAST_YEAR)
+    parcel.refresh_from_db()
+    assert parcel.check_result == Parcel.Check.BELOW
+    assert "亩均税收 12.00万元/亩，控制指标 15.00，差 3.00" in parcel.check_gaps
+    assert "单位能耗" not in parcel.check_gaps  # 0.40 ≤ 0.5: met

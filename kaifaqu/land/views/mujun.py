@@ -112,6 +112,7 @@ def scheme_detail(request, pk: int):
             "page": page,
             "not_graded": [move.grade for move in moves if not move.grade.grade],
             "moved_down": selectors.moved_down(moves),
+            "changed": selectors.changed_since_graded(scheme, year, rows) if year else 0,
             "levels": [(names[key], levels.get(key)) for key in names] if levels else [],
             "names": names,
             "city": scheme.zone_id is None,

@@ -290,7 +290,9 @@ def _assessments(parcel: Parcel) -> list[dict]:
 def _detail(request, parcel: Parcel, *, check_form=None, assessment_form=None, disposal_form=None, status=200):
     may_change = can(request.user, "land.change", parcel)
     year = parcel.check_year or local_today().year - 1
-    comparison = services.compare_promise(parcel, year)
+    # Actual figures only once the parcel produces: before, the buyer's figures are not this land's.
+    producing = parcel.is_standard and parcel.status in services.IN_PRODUCTION
+    comparison = services.compare_promise(parcel, year) if producing else services.Comparison(year=year)
     context = {
         "parcel": parcel,
         "may_change": may_change,

@@ -30,7 +30,7 @@ class Command(KaifaquCommand):
             raise CommandError(f"起始日期 {start} 晚于截止日期 {end}。")
         stats = land_stats(Zone.objects.filter(pk=found.pk), start, end)
         if json:
-            self.stdout.write(_json(stats.as_json()))
+            self.stdout.write(_json({"zone": found.name, **stats.as_json()}))
             return
         period = f"{start or '不限'} 至 {end or '不限'}"
         self.stdout.write(f"{found.name} 标准地统计（出让日期 {period}）")
