@@ -222,9 +222,13 @@ def _plan_row(row: SourceRow, context: _Context) -> tuple[RowOutcome, _Plan | No
         first = context.seen.setdefault(enterprise.pk, row.number)
         if first != row.number:
             errors.append(cell_error(row, "name", f"与第{first}行是同一企业（{enterprise.name}）", label="企业名称"))
-    if errors or enterprise is None:
+    if enterprise is None:
         return RowOutcome(row.number, Action.ERROR, label, errors=errors), None
-    return _plan_figures(row, enterprise, fields, context)
+    outcome, plan = _plan_figures(row, enterprise, fields, context)
+    if errors:
+        # The figures that could be read are checked too: every error of the row in one round.
+        return RowOutcome(row.number, Action.ERROR, label, errors=errors + list(outcome.errors or [])), None
+    return outcome, plan
 
 
 def _plan_figures(row: SourceRow, enterprise: Enterprise, fields: dict, context: _Context):

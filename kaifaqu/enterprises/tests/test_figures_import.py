@@ -135,6 +135,8 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_written(tmp_path,
     assert "第7行 企业名称: 与第4行是同一企业（山西鹏飞集团有限公司）" in lines
     assert "第8行 从业人员: “十二”不是数字" in lines
     assert "第8行 企业名称: 与第5行是同一企业（孝义市金达机械（集团）有限公司）" in lines
+    # the row's other figures are checked in the same round: its 用地面积 of 0 is named too
+    assert any(line.startswith("第8行 用地面积") and "用地面积为 0" in line for line in lines), lines
     assert any(line.startswith("将导入 0 户企业 2025 年经营数据") and "有错误 5 行" in line for line in lines)
 
 
