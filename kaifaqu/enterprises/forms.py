@@ -27,6 +27,8 @@ class EnterpriseForm(ServiceModelForm):
             "contact_phone",
             "is_above_scale",
             "is_four_above",
+            "above_scale_year",
+            "converted_year",
             "is_high_tech",
             "specialised",
             "is_chain_leader",
@@ -35,6 +37,10 @@ class EnterpriseForm(ServiceModelForm):
             "liaison",
             "liaison_leader",
         ]
+        help_texts = {
+            "above_scale_year": "成为规上企业（小升规）的年度",
+            "converted_year": "由个体工商户转为企业的年度",
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from kaifaqu.audit import trail
 from kaifaqu.core.rights import ensure
 from kaifaqu.core.scoping import scope_for
 from kaifaqu.core.validation import ErrorBag, full_clean_into, lock_unless_changed
+from kaifaqu.projects.models import local_today
 
 from .credit_code import normalise_credit_code
 from .models import Enterprise
@@ -75,5 +76,16 @@ def _validate_and_save(enterprise: Enterprise) -> None:
     full_clean_into(enterprise, bag, exclude=["created_by"])
     if enterprise.liaison is not None and enterprise.zone_id not in scope_for(enterprise.liaison).zone_ids:
         bag.add("liaison", "包联干部须是该企业所在开发区的工作人员。")
+    # 小升规 and 个转企 are counted per year on the 升规潜力 page: a year that cannot be is refused.
+    this_year = local_today().year
+    for name in ("above_scale_year", "converted_year"):
+        year = getattr(enterprise, name)
+        if year is not None and not 1980 <= year <= this_year and not bag.has(name):
+            bag.add(
+                name,
+                f"{Enterprise._meta.get_field(name).verbose_name}“{year}”不对，应在 1980 年到 {this_year} 年之间。",
+            )
+    if enterprise.above_scale_year is not None and not enterprise.is_above_scale:
+        bag.add("above_scale_year", "填写了入规年度的企业应勾选“规上企业”；已退规的请清空入规年度。")
     bag.raise_if_any()
     enterprise.save()

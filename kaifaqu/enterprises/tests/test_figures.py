@@ -98,3 +98,26 @@ def test_upgrade_candidates_are_the_non_scale_enterprises_near_the_threshold(xia
         ("孝义市顺达物流有限公司", Decimal(0), None),  # reached 2000万元 this year: 小升规 to confirm
         ("孝义市恒信精密有限公司", Decimal(250), Decimal("25.0")),  # 1750 ≥ 80% of 2000, +25% on 1400
     ]
+
+
+def test_the_years_of_xiaoshenggui_and_gezhuanqi_are_kept_and_checked(xiaoyi_staff, xiaoyi_enterprise):
+    from kaifaqu.enterprises.services import enterprise_update
+
+    with pytest.raises(ValidationError) as refused:
+        enterprise_update(
+            user=xiaoyi_staff, enterprise=xiaoyi_enterprise, fields={"is_above_scale": False, "above_scale_year": 2025}
+        )
+    assert "应勾选“规上企业”" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        enterprise_update(
+            user=xiaoyi_staff,
+            enterprise=Enterprise.objects.get(pk=xiaoyi_enterprise.pk),
+            fields={"converted_year": 3025},
+        )
+    assert "个转企年度“3025”不对" in str(refused.value)
+    saved = enterprise_update(
+        user=xiaoyi_staff,
+        enterprise=Enterprise.objects.get(pk=xiaoyi_enterprise.pk),
+        fields={"is_above_scale": True, "above_scale_year": 2025},
+    )
+    assert saved.above_scale_year == 2025
