@@ -153,6 +153,30 @@ def upgrade_candidates(
     return sorted(found, key=lambda candidate: (candidate.gap, candidate.enterprise.name))
 
 
+# A figure ten times last year's (or a tenth of it) is most often a unit slip (元 for 万元): asked, not refused.
+JUMP = Decimal(10)
+MOST_EMPLOYEES = 200_000
+
+
+def figures_doubts(fields: dict[str, Any], *, last_year: EnterpriseFigures | None) -> list[str]:
+    """What looks mistyped in ``fields`` against last year's figures, in words, for the person to confirm."""
+    doubts = []
+    for name in AMOUNTS:
+        value, before = fields.get(name), getattr(last_year, name, None) if last_year is not None else None
+        if not value or not before or before <= 0 or value <= 0:
+            continue
+        if value >= before * JUMP or value * JUMP <= before:
+            verbose = str(EnterpriseFigures._meta.get_field(name).verbose_name)
+            label, unit = verbose.split("（")[0], verbose.split("（")[1].rstrip("）")
+            doubts.append(
+                f"{label} {value:,.2f} {unit}，是上年（{before:,.2f}）的 {value / before:.2f} 倍，请核对单位和数位。"
+            )
+    employees = fields.get("employees")
+    if employees is not None and employees > MOST_EMPLOYEES:
+        doubts.append(f"用工 {employees:,} 人，超过 {MOST_EMPLOYEES:,} 人，请核对。")
+    return doubts
+
+
 def refuse_unknown(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(AMOUNTS) - {"employees"}
     if unknown:

@@ -26,7 +26,7 @@ from kaifaqu.sheets.writer import INTEGER, MONEY, NUMBER, PERCENT, TEXT, Marked,
 from kaifaqu.zones.models import Zone
 
 from . import figures_selectors as selectors
-from .figures import ABOVE_SCALE_REVENUE, status_set, upgrade_candidates
+from .figures import ABOVE_SCALE_REVENUE, figures_doubts, status_set, upgrade_candidates
 from .figures import figures_save as save_figures
 from .figures_import import figures_import_zones
 from .models import Enterprise, EnterpriseFigures, OperatingStatus
@@ -141,8 +141,11 @@ def figures_edit(request, pk: int):
         for name, value in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items()
         if name in request.POST
     }
+    doubts = figures_doubts(posted, last_year=before) if posted else []
     if request.method == "POST" and form.is_valid() and not posted:
         form.add_error(None, "没有收到任何经营数据，请在表中填写后保存。")
+    elif request.method == "POST" and form.is_valid() and doubts and request.POST.get("confirmed") != "1":
+        pass  # shown with the form: saved once the person confirms the figures are right
     elif request.method == "POST" and form.is_valid():
         try:
             save_figures(user=request.user, enterprise=enterprise, year=year, month=month, fields=posted)
@@ -166,6 +169,7 @@ def figures_edit(request, pk: int):
             "years": year_choices(),
             "periods": _period_choices(year),
             "record": record,
+            "doubts": doubts if request.POST.get("confirmed") != "1" else [],
         },
     )
 

@@ -104,6 +104,19 @@ def test_a_negative_figure_is_shown_at_its_field_and_nothing_is_saved(client, po
     assert 'data-testid="error-revenue">营业收入请填数字' in page(typo) and not EnterpriseFigures.objects.exists()
 
 
+def test_a_figure_ten_times_last_years_is_asked_before_it_is_saved(client, portal, xiaoyi_enterprise):
+    year = last_year()
+    figures_save(user=portal, enterprise=xiaoyi_enterprise, year=year - 1, fields={"revenue": Decimal("41000")})
+    url = reverse("enterprises:figures_edit", args=[xiaoyi_enterprise.pk]) + f"?year={year}"
+    # 元 typed for 万元: 100 times last year
+    asked = signed_in(client, portal).post(url, {"revenue": "4,100,000", "employees": "1800"})
+    assert "营业收入 4,100,000.00 万元，是上年（41,000.00）的 100.00 倍，请核对单位和数位。" in page(asked)
+    assert not EnterpriseFigures.objects.filter(year=year).exists()
+    confirmed = client.post(url, {"revenue": "4,100,000", "employees": "1800", "confirmed": "1"}, follow=True)
+    assert "已保存" in page(confirmed)
+    assert EnterpriseFigures.objects.get(year=year).revenue == Decimal("4100000")
+
+
 def test_an_operating_state_needs_its_reason_and_shows_in_the_history(client, xiaoyi_staff, xiaoyi_enterprise):
     url = reverse("enterprises:status_set", args=[xiaoyi_enterprise.pk])
     refused = signed_in(client, xiaoyi_staff).post(url, {"status": "stopped", "since": "2026-02-01"})
