@@ -15,7 +15,7 @@ from .models import AuditEntry
 
 HISTORY_PAGE_SIZE = 20
 # Records whose pages show a history, by the key prefix the trail writes.
-RECORD_MODELS = ("projects.project", "enterprises.enterprise", "zones.zone")
+RECORD_MODELS = ("projects.project", "enterprises.enterprise", "zones.zone", "land.parcel")
 
 
 def visible_record(user, key: str):

@@ -197,8 +197,12 @@ class EnterpriseFigures(models.Model):
 
     @property
     def zone_id(self) -> int:
-        """Where the audit trail files a change of it: the enterprise's zone."""
+        """Where the audit trail files a change of it: the enterprise's zone …"""
         return self.enterprise.zone_id
+
+    def audit_owner(self):
+        """… and the history it shows in: the enterprise's 修改记录."""
+        return self.enterprise
 
 
 class OperatingStatus(models.Model):
@@ -237,5 +241,9 @@ class OperatingStatus(models.Model):
 
     @property
     def zone_id(self) -> int:
-        """Where the audit trail files a change of it: the enterprise's zone."""
+        """Where the audit trail files a change of it: the enterprise's zone …"""
         return self.enterprise.zone_id
+
+    def audit_owner(self):
+        """… and the history it shows in: the enterprise's 修改记录."""
+        return self.enterprise

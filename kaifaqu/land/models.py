@@ -321,6 +321,9 @@ class Assessment(models.Model):
     def enterprise_id(self) -> int | None:
         return self.parcel.enterprise_id
 
+    def audit_owner(self):
+        return self.parcel
+
 
 class DisposalQuerySet(ScopedQuerySet):
     zone_path = "zone"
@@ -373,3 +376,7 @@ class Disposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parcel or self.enterprise} {self.get_step_display()}"
+
+    def audit_owner(self):
+        """A step is in the history of the parcel it was taken on (or of the enterprise)."""
+        return self.parcel if self.parcel_id is not None else self.enterprise

@@ -115,6 +115,8 @@ def test_a_figure_ten_times_last_years_is_asked_before_it_is_saved(client, porta
     confirmed = client.post(url, {"revenue": "4,100,000", "employees": "1800", "confirmed": "1"}, follow=True)
     assert "已保存" in page(confirmed)
     assert EnterpriseFigures.objects.get(year=year).revenue == Decimal("4100000")
+    history = page(confirmed)[page(confirmed).index('data-testid="audit-history"') :]
+    assert "企业经营数据" in history and "营业收入" in history  # the change is on the enterprise's 修改记录
 
 
 def test_an_operating_state_needs_its_reason_and_shows_in_the_history(client, xiaoyi_staff, xiaoyi_enterprise):

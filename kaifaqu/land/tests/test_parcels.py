@@ -323,3 +323,13 @@ def test_a_promise_below_the_control_is_refused_and_a_control_without_promise_is
     assert parcel.check_result == Parcel.Check.BELOW
     assert "亩均税收 12.00万元/亩，控制指标 15.00，差 3.00" in parcel.check_gaps
     assert "单位能耗" not in parcel.check_gaps  # 0.40 ≤ 0.5: met
+
+
+def test_the_parcel_page_keeps_its_history_with_its_assessments_and_steps(make_parcel, xiaoyi_staff, client):
+    parcel = make_parcel("H1", sold=TODAY - datetime.timedelta(days=800))
+    assessment_save(user=xiaoyi_staff, parcel=parcel, kind="seismic", conclusion="按Ⅶ度设防")
+    disposal_record(user=xiaoyi_staff, parcel=parcel, step="talk", done_on=TODAY, note="约谈企业负责人")
+    client.force_login(xiaoyi_staff)
+    history = client.get(reverse("land:parcel", args=[parcel.pk])).content.decode()
+    history = history[history.index('data-testid="audit-history"') :]
+    assert "地震安全性评价" in history and "约谈" in history and "H1" in history

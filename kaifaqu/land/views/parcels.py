@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from kaifaqu.audit.selectors import record_history
+from kaifaqu.audit.trail import record_key
 from kaifaqu.core.export import export_response
 from kaifaqu.core.rights import can, ensure
 from kaifaqu.core.scoping import get_visible_or_404
@@ -306,6 +308,9 @@ def _detail(request, parcel: Parcel, *, check_form=None, assessment_form=None, d
         "assessments": _assessments(parcel),
         "done_count": sum(1 for kind in SEVEN if parcel.assessments.filter(kind=kind).exists()),
         "disposals": parcel.disposals.select_related("recorded_by").order_by("done_on", "id"),
+        # The parcel's own changes, its 区域评估, checks and disposal steps (``audit_owner``).
+        "history": record_history(request.user, record_key(parcel)),
+        "record_key": record_key(parcel),
         "tab": "parcels",
     }
     if may_change:
