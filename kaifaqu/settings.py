@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from kaifaqu.core.api_sections import TAGS as API_SECTIONS
 from kaifaqu.core.env import env_bool, env_int, env_list, env_str
+from kaifaqu.core.log_json import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -251,13 +252,8 @@ KAIFAQU_IMPORT_MAX_COLUMNS = env_int("KAIFAQU_IMPORT_MAX_COLUMNS", 200)
 KAIFAQU_IMPORT_MAX_CELL_CHARS = env_int("KAIFAQU_IMPORT_MAX_CELL_CHARS", 32767)  # Excel's own limit
 KAIFAQU_IMPORT_MAX_UNCOMPRESSED_MB = env_int("KAIFAQU_IMPORT_MAX_UNCOMPRESSED_MB", 200)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"refusals": {"()": "kaifaqu.core.log_filters.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# KAIFAQU_LOG_JSON=1: one JSON object a line, for a log collector.
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "WARNING"), json_lines=env_bool("KAIFAQU_LOG_JSON", False))
 
 # Ledger list pages: rows per page.
 KAIFAQU_PAGE_SIZE = env_int("KAIFAQU_PAGE_SIZE", 50)
